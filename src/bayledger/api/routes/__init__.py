@@ -1,0 +1,1 @@
+"""One router per REST resource, all mounted by ``bayledger.api.app.create_app``."""
