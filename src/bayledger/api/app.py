@@ -17,8 +17,8 @@ import bayledger
 from bayledger.api.deps import ApiSettings
 from bayledger.api.errors import install_error_handlers
 from bayledger.api.metrics import ApiMetrics, MetricsMiddleware
-from bayledger.api.schemas import tidy_openapi
 from bayledger.api.routes import accounts, anchors, blocks, chain, events, health, proofs, stream, txs
+from bayledger.api.schemas import tidy_openapi
 from bayledger.node.service import NodeService
 
 DESCRIPTION = """\

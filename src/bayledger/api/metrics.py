@@ -25,7 +25,9 @@ class ApiMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.block_height = Gauge("bayledger_block_height", "Latest committed block height.", registry=r)
-        self.mempool_size = Gauge("bayledger_mempool_size", "Transactions waiting in the mempool.", registry=r)
+        self.mempool_size = Gauge(
+            "bayledger_mempool_size", "Transactions waiting in the mempool.", registry=r
+        )
         self.txs_submitted = Counter(
             "bayledger_txs_submitted", "Transactions accepted into the mempool via the API.", registry=r
         )
@@ -42,7 +44,9 @@ class ApiMetrics:
             registry=r,
         )
         self.tx_wait_timeouts = Counter(
-            "bayledger_tx_wait_timeouts", "Waited-for transactions not committed within the timeout.", registry=r
+            "bayledger_tx_wait_timeouts",
+            "Waited-for transactions not committed within the timeout.",
+            registry=r,
         )
         self.tx_commit_seconds = Histogram(
             "bayledger_tx_commit_seconds",

@@ -12,8 +12,11 @@ signatures and the loaded library are shared with ``bayledger.keys``, which sign
 
 from __future__ import annotations
 
+import contextlib
 import ctypes  # core-ok: loading libcrypto, no I/O at run time
 import ctypes.util  # core-ok: loading libcrypto, no I/O at run time
+import importlib
+from collections.abc import Iterator
 from typing import Any, Final
 
 # Curve parameters of SM2 (GB/T 32918.5-2017), used for cheap point checks before calling OpenSSL.
@@ -47,21 +50,18 @@ class OsslParam(ctypes.Structure):
     )
 
 
-def _candidate_libraries() -> list[str]:
-    names: list[str] = []
+def _candidate_libraries() -> Iterator[str]:
     found = ctypes.util.find_library("crypto")
     if found:
-        names.append(found)
-    names += ["libcrypto.so.3", "libcrypto.3.dylib"]
-    for module_name in ("_hashlib", "_ssl"):
+        yield found
+    yield from ("libcrypto.so.3", "libcrypto.3.dylib")
+    for module_name in ("_hashlib", "_ssl"):  # the libcrypto Python itself links to
         try:
-            module = __import__(module_name)
+            path = getattr(importlib.import_module(module_name), "__file__", None)
         except ImportError:
             continue
-        path = getattr(module, "__file__", None)
         if path:
-            names.append(path)  # dlsym on the extension also searches the libcrypto it links to
-    return names
+            yield path  # dlsym on the extension module also searches the libraries it links to
 
 
 def _load_libcrypto() -> ctypes.CDLL:
@@ -85,6 +85,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "EVP_MD_CTX_free": (None, [vp]),
         "EVP_DigestVerifyInit_ex": (ctypes.c_int, [vp, vp, cp, vp, cp, vp, vp]),
         "EVP_DigestVerify": (ctypes.c_int, [vp, cp, sz, cp, sz]),
+        "EVP_PKEY_CTX_set_params": (ctypes.c_int, [vp, vp]),
         "ERR_clear_error": (None, []),
     }
     for name, (restype, argtypes) in table.items():
@@ -96,8 +97,9 @@ def _declare(lib: ctypes.CDLL) -> None:
 _LIB: Final = _load_libcrypto()
 _declare(_LIB)
 _DISTID = ctypes.create_string_buffer(SM2_DEFAULT_ID, len(SM2_DEFAULT_ID))
+_DISTID_ADDRESS = ctypes.cast(_DISTID, ctypes.c_void_p)
 _SIG_PARAMS = (OsslParam * 2)(
-    OsslParam(b"distid", _OSSL_PARAM_OCTET_STRING, ctypes.cast(_DISTID, ctypes.c_void_p), len(SM2_DEFAULT_ID), 0),
+    OsslParam(b"distid", _OSSL_PARAM_OCTET_STRING, _DISTID_ADDRESS, len(SM2_DEFAULT_ID), 0),
     OsslParam(None, 0, None, 0, 0),
 )
 
@@ -171,10 +173,8 @@ class _PublicKey:
         self.pointer = pointer
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # at interpreter shutdown there is nothing left to free into
             _LIB.EVP_PKEY_free(self.pointer)
-        except Exception:  # interpreter shutdown: nothing left to free into
-            pass
 
 
 _CACHE: dict[bytes, _PublicKey] = {}
@@ -194,10 +194,8 @@ def _load_public_key(public_key: bytes) -> _PublicKey | None:
         return None
     handle = _PublicKey(int(pointer))
     if len(_CACHE) >= _CACHE_SIZE:
-        try:
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread evicted first
             del _CACHE[next(iter(_CACHE))]
-        except (KeyError, RuntimeError, StopIteration):  # another thread evicted first
-            pass
     _CACHE[public_key] = handle
     return handle
 
@@ -218,12 +216,20 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
     key = _load_public_key(public_key)
     if key is None:
         return False
-    der = rs_to_der(signature)
+    return _verify_der(key.pointer, rs_to_der(signature), message)
+
+
+def _verify_der(key: int, der: bytes, message: bytes) -> bool:
     context = _LIB.EVP_MD_CTX_new()
     if not context:
         return False
+    pkey_context = ctypes.c_void_p()
     try:
-        if _LIB.EVP_DigestVerifyInit_ex(context, None, b"SM3", None, None, key.pointer, _SIG_PARAMS) != 1:
+        # OpenSSL 3.0 refuses the ID as an init parameter; it is set on the PKEY context after init.
+        init = _LIB.EVP_DigestVerifyInit_ex(
+            context, ctypes.byref(pkey_context), b"SM3", None, None, key, None
+        )
+        if init != 1 or _LIB.EVP_PKEY_CTX_set_params(pkey_context, _SIG_PARAMS) != 1:
             return False
         return bool(_LIB.EVP_DigestVerify(context, der, len(der), message, len(message)) == 1)
     finally:

@@ -217,57 +217,123 @@ class _Batch:
 
         Writes every node strictly below the path; the caller places (or floats up) the returned node.
         """
+        if hi - lo == 1:
+            return self.update_one(depth, lo, old)
         if old is None or old[0] == _LEAF:
             return self.rebuild(depth, lo, hi, old)
         if len(old) != 65 or old[0] != _INTERNAL:
             raise TreeCorruptionError(f"malformed node at depth {depth}")
-        ints, writes = self.ints, self.writes
+        ints = self.ints
         shift = 255 - depth
-        split = ((ints[lo] >> shift) | 1) << shift
+        split = ((ints[lo] >> shift) | 1) << shift  # smallest path with this prefix and bit ``depth`` set
         mid = bisect_left(ints, split, lo, hi)
         child_depth = depth + 1
-        old_hashes = (old[1:33], old[33:65])
-        bounds = (lo, mid, hi)
-        paths = (split ^ (1 << shift), split)
-        keys = [b"", b""]
-        olds: list[bytes | None] = [None, None]
-        news: list[bytes | None] = [None, None]
-        changed = (mid > lo, mid < hi)
-        for s in (0, 1):
-            if changed[s]:
-                keys[s] = key = get_node_key(child_depth, paths[s])
-                if old_hashes[s] != EMPTY_ROOT:
-                    olds[s] = self._get_child(key, child_depth)
-                news[s] = self.update(child_depth, bounds[s], bounds[s + 1], olds[s])
-        empty = [news[s] is None if changed[s] else old_hashes[s] == EMPTY_ROOT for s in (0, 1)]
-        if empty[0] or empty[1]:
-            # With one side empty, a lone leaf on the other side floats up; an internal node stays.
-            survivor: bytes | None = None
-            if not (empty[0] and empty[1]):
-                s = 1 if empty[0] else 0
-                if changed[s]:
-                    survivor = news[s]
-                else:
-                    key = get_node_key(child_depth, paths[s])
-                    node = self._get_child(key, child_depth)
-                    if node[0] == _LEAF:
-                        writes[key] = None
-                        survivor = node
-                if survivor is not None and survivor[0] != _LEAF:
-                    survivor = None
-            if survivor is not None or (empty[0] and empty[1]):
-                for s in (0, 1):
-                    if changed[s] and olds[s] is not None:
-                        writes[keys[s]] = None
+        if mid in (lo, hi):  # all changes on one side
+            path = ints[lo]
+            key = get_node_key(child_depth, path)
+            child_hash = old[33:65] if mid == lo else old[1:33]
+            child = None if child_hash == EMPTY_ROOT else self._get_child(key, child_depth)
+            new = self.update(child_depth, lo, hi, child)
+            return self._join(depth, path, old, key, child, new)
+        left_key = get_node_key(child_depth, ints[lo])
+        right_key = get_node_key(child_depth, split)
+        left_old = None if old[1:33] == EMPTY_ROOT else self._get_child(left_key, child_depth)
+        right_old = None if old[33:65] == EMPTY_ROOT else self._get_child(right_key, child_depth)
+        left = self.update(child_depth, lo, mid, left_old)
+        right = self.update(child_depth, mid, hi, right_old)
+        writes = self.writes
+        if left is None or right is None:
+            survivor = right if left is None else left
+            if survivor is None or survivor[0] == _LEAF:  # collapses into one leaf (or nothing) above us
+                if left_old is not None:
+                    writes[left_key] = None
+                if right_old is not None:
+                    writes[right_key] = None
                 return survivor
-        hashes = [old_hashes[0], old_hashes[1]]
-        for s in (0, 1):
-            if changed[s]:
-                new = news[s]
-                if new != olds[s]:
-                    writes[keys[s]] = new
-                hashes[s] = EMPTY_ROOT if new is None else self.hash_fn(new)
-        return b"\x01" + hashes[0] + hashes[1]
+        if left != left_old:
+            writes[left_key] = left
+        if right != right_old:
+            writes[right_key] = right
+        hash_fn = self.hash_fn
+        left_hash = EMPTY_ROOT if left is None else hash_fn(left)
+        return b"\x01" + left_hash + (EMPTY_ROOT if right is None else hash_fn(right))
+
+    def update_one(self, depth: int, i: int, old: bytes | None) -> bytes | None:
+        """:meth:`update` for the single change ``i``: walk down its path, then rejoin the nodes bottom-up."""
+        path = self.ints[i]
+        get, prefixes = self.get, _DEPTH_PREFIX
+        chain: list[tuple[bytes, bytes, bytes | None, bytes, int]] = []  # parent, key, child, sibling, side
+        node = old
+        while node is not None and node[0] == _INTERNAL:  # (get_node_key inlined: this is the hot loop)
+            if len(node) != 65:
+                raise TreeCorruptionError(f"malformed node at depth {depth}")
+            right = (path >> (255 - depth)) & 1
+            child_hash, sibling_hash = (node[33:65], node[1:33]) if right else (node[1:33], node[33:65])
+            depth += 1
+            nbytes = (depth + 7) >> 3
+            key = prefixes[depth] + ((path >> (256 - depth)) << ((nbytes << 3) - depth)).to_bytes(
+                nbytes, "big"
+            )
+            child = None
+            if child_hash != EMPTY_ROOT:
+                child = get(key)
+                if child is None or len(child) != 65:
+                    raise TreeCorruptionError(f"missing or malformed node at depth {depth}")
+            chain.append((node, key, child, sibling_hash, right))
+            node = child
+        keyhash, value_hash = self.khs[i], self.vhs[i]
+        new: bytes | None
+        if node is None or node[1:33] == keyhash:
+            new = None if value_hash is None else b"\x00" + keyhash + value_hash
+        elif value_hash is None:
+            new = node  # deleting an absent key
+        else:
+            new = self.rebuild(depth, i, i + 1, node)  # two leaves now share this path
+        if new == node:
+            return old
+        hash_fn, writes = self.hash_fn, self.writes
+        for parent, key, child, sibling_hash, right in reversed(chain):
+            depth -= 1
+            if new is None or (new[0] == _LEAF and sibling_hash == EMPTY_ROOT):
+                new = self._join(depth, path, parent, key, child, new)  # the subtree may collapse
+                continue
+            if new != child:
+                writes[key] = new
+            child_hash = hash_fn(new)
+            new = b"\x01" + sibling_hash + child_hash if right else b"\x01" + child_hash + sibling_hash
+        return new
+
+    def _join(
+        self,
+        depth: int,
+        path: int,
+        parent: bytes,
+        child_key: bytes,
+        old_child: bytes | None,
+        new_child: bytes | None,
+    ) -> bytes | None:
+        """New value of internal node ``parent`` at ``depth`` once its child on ``path`` is ``new_child``."""
+        shift = 255 - depth
+        right = (path >> shift) & 1
+        sibling_hash = parent[1:33] if right else parent[33:65]
+        writes = self.writes
+        if new_child is None or new_child[0] == _LEAF:
+            if sibling_hash == EMPTY_ROOT:  # the child is alone under this node: it floats up
+                if old_child is not None:
+                    writes[child_key] = None
+                return new_child
+            if new_child is None:  # a lone leaf on the other side floats up
+                sibling_key = get_node_key(depth + 1, path ^ (1 << shift))
+                sibling = self._get_child(sibling_key, depth + 1)
+                if sibling[0] == _LEAF:
+                    writes[sibling_key] = None
+                    if old_child is not None:
+                        writes[child_key] = None
+                    return sibling
+        if new_child != old_child:
+            writes[child_key] = new_child
+        child_hash = EMPTY_ROOT if new_child is None else self.hash_fn(new_child)
+        return b"\x01" + (sibling_hash + child_hash if right else child_hash + sibling_hash)
 
     def _get_child(self, node_key: bytes, depth: int) -> bytes:
         node = self.get(node_key)

@@ -11,11 +11,17 @@ from bayledger.api.schemas import Block, BlockPage, documented
 router = APIRouter(prefix="/v1/blocks", tags=["blocks"])
 
 
+MAX_HEIGHT_DIGITS = 20  # a height fits in 64 bits; a 32-byte hash in hex is 64 characters
+
+
 def parse_block_ref(ref: str) -> str | int:
-    """``"latest"`` stays as is, decimal digits become a height, anything else is a block hash (hex)."""
+    """``"latest"`` stays as is, up to 20 decimal digits are a height, anything else is a block hash (hex).
+
+    The length cut-off keeps an all-digit hex hash (possible, if unlikely) from being read as a height.
+    """
     if ref == "latest":
         return ref
-    if ref.isascii() and ref.isdigit():
+    if ref.isascii() and ref.isdigit() and len(ref) <= MAX_HEIGHT_DIGITS:
         return int(ref)
     return ref
 

@@ -16,8 +16,8 @@ router = APIRouter(prefix="/v1", tags=["stream"])
 
 _SSE_DOC = (
     "`text/event-stream`: `event: block` / `event: ledger-event` frames whose `data:` line is the node's "
-    "subscription item as JSON (`{\"kind\": \"block\", \"block\": …}` or `{\"kind\": \"event\", \"height\", "
-    "\"tx_hash\", \"event\"}`), and a `: keepalive` comment after ~15 s of silence."
+    'subscription item as JSON (`{"kind": "block", "block": …}` or `{"kind": "event", "height", '
+    '"tx_hash", "event"}`), and a `: keepalive` comment after ~15 s of silence.'
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import anyio
@@ -28,7 +28,7 @@ _SUBMIT_BODY = {
 }
 
 
-class WaitMode(str, Enum):
+class WaitMode(StrEnum):
     """Whether ``POST /v1/txs`` returns on mempool acceptance or on commit."""
 
     none = "none"
@@ -39,7 +39,9 @@ async def _read_body(request: Request, limit: int) -> bytes:
     """The raw request body, refusing (413 ``api/6``) anything over ``limit`` bytes without buffering it."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, ApiCode.BODY_TOO_LARGE, f"body is {declared} bytes, limit is {limit}", "BodyTooLarge")
+        raise ApiError(
+            413, ApiCode.BODY_TOO_LARGE, f"body is {declared} bytes, limit is {limit}", "BodyTooLarge"
+        )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -57,9 +59,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     openapi_extra=_SUBMIT_BODY,
     responses={
         202: {"model": SubmitAccepted, "description": "Accepted into the mempool (wait=none)."},
-        **documented(
-            TxResult, "Committed (wait=commit); read `code`: 0 is success.", 409, 413, 429, 504
-        ),
+        **documented(TxResult, "Committed (wait=commit); read `code`: 0 is success.", 409, 413, 429, 504),
     },
 )
 async def submit_tx(
@@ -90,7 +90,9 @@ async def submit_tx(
         return json_response({"hash": tx_hash}, status_code=202, headers={"Location": f"/v1/txs/{tx_hash}"})
     limiter = request.app.state.wait_limiter
     try:
-        result = await anyio.to_thread.run_sync(node.wait_for_tx, tx_hash, min(timeout, 60.0), limiter=limiter)
+        result = await anyio.to_thread.run_sync(
+            node.wait_for_tx, tx_hash, min(timeout, 60.0), limiter=limiter
+        )
     except TimeoutWaitingError as exc:
         metrics.tx_wait_timeouts.inc()
         if tx_hash not in exc.message:

@@ -1,0 +1,1 @@
+"""Python SDK for bayledger: the REST client (``bayledger.sdk.client.Client``)."""

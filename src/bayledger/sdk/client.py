@@ -1,0 +1,297 @@
+"""Python client for the bayledger REST API (``bayledger.api``), built on httpx.
+
+>>> client = Client("http://127.0.0.1:8080")
+>>> result = client.submit(signed_tx_bytes)            # waits for commit by default
+>>> if result["code"] != 0: ...                         # a message failed; the tx is on chain
+>>> try:
+...     client.submit(replayed_tx_bytes)
+... except ApiError as err:
+...     if (err.codespace, err.code) == ("tx", 8): ...   # NonceTooLowError
+
+Errors: a problem+json answer raises :class:`ApiError` (``status``, ``codespace``, ``code``, ``title``,
+``detail``); a network failure raises :class:`NodeUnreachableError` naming the URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+DEFAULT_TIMEOUT = 10.0
+STREAM_READ_TIMEOUT = 60.0  # the server sends a keepalive every ~15 s
+
+
+class ClientError(Exception):
+    """Base of the errors this client raises."""
+
+
+class NodeUnreachableError(ClientError):
+    """The node could not be reached (connection refused, DNS, timeout, connection dropped)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"cannot reach bayledger node at {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ApiError(ClientError):
+    """The API answered with an error (RFC 9457 problem). Switch on ``(codespace, code)``."""
+
+    def __init__(
+        self,
+        status: int,
+        codespace: str,
+        code: int,
+        title: str,
+        detail: str,
+        body: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {title} [{codespace}/{code}]: {detail}")
+        self.status = status
+        self.codespace = codespace
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.body = body or {}
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> ApiError:
+        """Build from an error response; a non-problem body (e.g. a proxy page) gets codespace ``"http"``."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and "codespace" in body and "code" in body:
+            return cls(
+                status=int(body.get("status", response.status_code)),
+                codespace=str(body["codespace"]),
+                code=int(body["code"]),
+                title=str(body.get("title", "")),
+                detail=str(body.get("detail", "")),
+                body=body,
+            )
+        text = response.text[:200].strip()
+        return cls(response.status_code, "http", response.status_code, response.reason_phrase, text)
+
+
+def _seg(value: str | int) -> str:
+    """One URL path segment, percent-encoded (``:`` and ``@`` kept, so DIDs stay readable)."""
+    return quote(str(value), safe=":@")
+
+
+def _page(offset: int, limit: int, **filters: Any) -> dict[str, Any]:
+    """Query parameters for a list call, without the filters left as None."""
+    params = {"offset": offset, "limit": limit}
+    params.update({k: v for k, v in filters.items() if v is not None})
+    return params
+
+
+class Client:
+    """Synchronous client of one node's REST API.
+
+    ``http`` may be any ``httpx.Client`` (e.g. ``fastapi.testclient.TestClient``); the client then does not
+    own it and ``close()`` leaves it open. ``base_url`` is prefixed to every path (use ``""`` to rely on
+    ``http``'s own base URL).
+    """
+
+    def __init__(
+        self, base_url: str = "", *, timeout: float = DEFAULT_TIMEOUT, http: httpx.Client | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.Client(timeout=timeout)
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the underlying HTTP client if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Client:
+        """Use as a context manager; closes on exit."""
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Close on leaving the ``with`` block."""
+        self.close()
+
+    def _url(self, path: str) -> str:
+        """The absolute (or ``http``-relative) URL of an API path."""
+        return f"{self.base_url}{path}"
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        content: bytes | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """Send one request; map transport failures and error statuses to this module's errors."""
+        url = self._url(path)
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        try:
+            response = self._http.request(
+                method,
+                url,
+                params=params,
+                content=content,
+                headers=headers,
+                timeout=timeout if timeout is not None else self.timeout,
+            )
+        except httpx.TransportError as exc:
+            raise NodeUnreachableError(url, str(exc) or type(exc).__name__) from exc
+        if response.status_code >= 400:
+            raise ApiError.from_response(response)
+        return response
+
+    def _get(self, path: str, **params: Any) -> Any:
+        """GET a JSON answer."""
+        query = {k: v for k, v in params.items() if v is not None}
+        return self._request("GET", path, params=query or None).json()
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def submit(self, raw: bytes, wait: bool = True, timeout: float = 10.0) -> dict[str, Any]:
+        """Submit a signed tx's exact JSON bytes.
+
+        With ``wait`` (default) block until it is committed and return its TxResult (``code`` 0 = success);
+        otherwise return ``{"hash": ...}`` as soon as the mempool accepts it. A rejected tx raises
+        :class:`ApiError` with codespace ``"tx"``; a commit wait that times out raises ``ApiError``
+        (status 504, ``node/408``, ``body["hash"]`` names the tx).
+        """
+        params: dict[str, Any] = {"wait": "commit" if wait else "none"}
+        if wait:
+            params["timeout"] = timeout
+        http_timeout = self.timeout + (timeout if wait else 0.0)
+        answer: dict[str, Any] = self._request(
+            "POST", "/v1/txs", params=params, content=bytes(raw), timeout=http_timeout
+        ).json()
+        return answer
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """Node status: chain id, latest height/hash, app hash, mempool size, validators."""
+        answer: dict[str, Any] = self._get("/v1/status")
+        return answer
+
+    def health(self) -> dict[str, Any]:
+        """Liveness: ``{"status": "ok", "height": n}``."""
+        answer: dict[str, Any] = self._get("/health")
+        return answer
+
+    def genesis(self) -> dict[str, Any]:
+        """The genesis document."""
+        answer: dict[str, Any] = self._get("/v1/genesis")
+        return answer
+
+    def invariants(self) -> dict[str, Any]:
+        """Run the module invariants: ``{"ok": bool, "broken": [...]}``."""
+        answer: dict[str, Any] = self._get("/v1/invariants")
+        return answer
+
+    def get_tx(self, tx_hash: str) -> dict[str, Any]:
+        """A committed tx's result by hash."""
+        answer: dict[str, Any] = self._get(f"/v1/txs/{_seg(tx_hash)}")
+        return answer
+
+    def list_txs(self, account: str | None = None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of tx results, newest first, optionally of one account."""
+        answer: dict[str, Any] = self._get("/v1/txs", **_page(offset, limit, account=account))
+        return answer
+
+    def get_block(self, ref: str | int = "latest") -> dict[str, Any]:
+        """A block by height, hash or ``"latest"``."""
+        answer: dict[str, Any] = self._get(f"/v1/blocks/{_seg(ref)}")
+        return answer
+
+    def list_blocks(self, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of blocks, newest first."""
+        answer: dict[str, Any] = self._get("/v1/blocks", **_page(offset, limit))
+        return answer
+
+    def search_events(
+        self,
+        event_type: str | None = None,
+        attribute: str | None = None,
+        value: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        """A page of ``{height, tx_hash, index, event}`` hits by event type and/or ``attribute=value``."""
+        params = _page(offset, limit, type=event_type, attribute=attribute, value=value)
+        answer: dict[str, Any] = self._get("/v1/events", **params)
+        return answer
+
+    def get_account(self, did: str) -> dict[str, Any]:
+        """An account record by DID."""
+        answer: dict[str, Any] = self._get(f"/v1/accounts/{_seg(did)}")
+        return answer
+
+    def get_anchor(self, anchor_id: str) -> dict[str, Any]:
+        """An anchor record with its attestations."""
+        answer: dict[str, Any] = self._get(f"/v1/anchors/{_seg(anchor_id)}")
+        return answer
+
+    def list_anchors(
+        self, owner: str | None = None, content_hash: str | None = None, offset: int = 0, limit: int = 50
+    ) -> dict[str, Any]:
+        """A page of anchors, optionally by owner and/or content hash."""
+        params = _page(offset, limit, owner=owner, content_hash=content_hash)
+        answer: dict[str, Any] = self._get("/v1/anchors", **params)
+        return answer
+
+    def get_proof(self, module: str, kind: str, ident: str) -> dict[str, Any]:
+        """A proof answer for a state record (value None with a non-membership proof if absent)."""
+        answer: dict[str, Any] = self._get(f"/v1/proofs/{_seg(module)}/{_seg(kind)}/{_seg(ident)}")
+        return answer
+
+    def metrics(self) -> str:
+        """The node API's Prometheus metrics text."""
+        return self._request("GET", "/metrics").text
+
+    # --- live stream ------------------------------------------------------------------------------
+
+    def stream(self, types: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Yield live items from ``/v1/stream``: ``{"kind": "block", "block": ...}`` and
+        ``{"kind": "event", "height", "tx_hash", "event"}``. ``types`` narrows to ``["block"]`` or
+        ``["event"]``. Closing the generator (or breaking out of the loop) closes the connection."""
+        url = self._url("/v1/stream")
+        params = {"types": ",".join(types)} if types else None
+        timeout = httpx.Timeout(self.timeout, read=STREAM_READ_TIMEOUT)
+        try:
+            with self._http.stream("GET", url, params=params, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise ApiError.from_response(response)
+                yield from iter_sse(response.iter_lines())
+        except httpx.TransportError as exc:
+            raise NodeUnreachableError(url, str(exc) or type(exc).__name__) from exc
+
+
+def iter_sse(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
+    """Parse SSE lines into the JSON ``data`` of each event; comments (keepalives) are skipped."""
+    data: list[str] = []
+    for line in lines:
+        if line == "":
+            if data:
+                yield json.loads("\n".join(data))
+                data = []
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        if field == "data":
+            data.append(value[1:] if value.startswith(" ") else value)
+    # an event not terminated by a blank line is incomplete and dropped, as the SSE spec says

@@ -1,0 +1,1 @@
+"""Persistence of a node: one SQLite file per node directory."""
