@@ -102,15 +102,16 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     )
 
 
-def ledger_problem(exc: LedgerError, **extra: Any) -> Response:
-    """The problem response for a ledger error (``extra`` adds members such as the tx ``hash``)."""
+def ledger_problem(exc: LedgerError, detail: str | None = None, **extra: Any) -> Response:
+    """The problem response for a ledger error; ``detail`` overrides the message, ``extra`` adds members
+    (such as the tx ``hash``)."""
     status = status_for(exc)
     body = problem_body(
         status=status,
         codespace=str(exc.codespace),
         code=int(exc.code),
         title=type(exc).__name__,
-        detail=getattr(exc, "message", str(exc)),
+        detail=detail if detail is not None else getattr(exc, "message", str(exc)),
         **extra,
     )
     headers = {"Retry-After": "1"} if status in (429, 503) else None

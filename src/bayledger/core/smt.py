@@ -102,9 +102,6 @@ class DictNodeStore:
             else:
                 nodes[node_key] = value
 
-    def __len__(self) -> int:
-        return len(self.nodes)
-
 
 class TreeUpdate(msgspec.Struct, frozen=True):
     """The result of applying one block of changes: the new root and the node writes to persist."""
@@ -133,38 +130,6 @@ def get_root(reader: NodeReader, hash_fn: HashFn) -> bytes:
     return _node_hash(hash_fn, reader.get_node(ROOT_NODE_KEY))
 
 
-def _build(
-    depth: int,
-    lo: int,
-    hi: int,
-    ints: list[int],
-    khs: list[bytes],
-    vhs: list[bytes],
-    writes: dict[bytes, bytes | None],
-    hash_fn: HashFn,
-) -> bytes:
-    """Build the subtree of leaves ``lo:hi`` (sorted, non-empty, sharing ``depth`` bits) where no node exists.
-
-    Returns the subtree's root node value, which the caller places; writes every node strictly below it.
-    """
-    if hi - lo == 1:
-        return b"\x00" + khs[lo] + vhs[lo]
-    shift = 255 - depth
-    split = ((ints[lo] >> shift) | 1) << shift  # smallest path with this prefix and bit ``depth`` set
-    mid = bisect_left(ints, split, lo, hi)
-    child_depth = depth + 1
-    left_hash = right_hash = EMPTY_ROOT
-    if mid > lo:
-        left = _build(child_depth, lo, mid, ints, khs, vhs, writes, hash_fn)
-        writes[get_node_key(child_depth, ints[lo])] = left
-        left_hash = hash_fn(left)
-    if mid < hi:
-        right = _build(child_depth, mid, hi, ints, khs, vhs, writes, hash_fn)
-        writes[get_node_key(child_depth, split)] = right
-        right_hash = hash_fn(right)
-    return b"\x01" + left_hash + right_hash
-
-
 class _Batch:
     """One block's sorted changes and the writes they produce (a namespace for the recursion)."""
 
@@ -185,6 +150,30 @@ class _Batch:
         self.writes: dict[bytes, bytes | None] = {}
         self.get = reader.get_node
         self.hash_fn = hash_fn
+
+    def build(
+        self, depth: int, lo: int, hi: int, ints: list[int], khs: list[bytes], vhs: list[bytes]
+    ) -> bytes:
+        """The subtree of leaves ``lo:hi`` (sorted, non-empty, sharing ``depth`` bits) where no node exists.
+
+        Returns the subtree's root node value, which the caller places; writes every node strictly below it.
+        """
+        if hi - lo == 1:
+            return b"\x00" + khs[lo] + vhs[lo]
+        shift = 255 - depth
+        split = ((ints[lo] >> shift) | 1) << shift  # smallest path with this prefix and bit ``depth`` set
+        mid = bisect_left(ints, split, lo, hi)
+        child_depth = depth + 1
+        left_hash = right_hash = EMPTY_ROOT
+        if mid > lo:
+            left = self.build(child_depth, lo, mid, ints, khs, vhs)
+            self.writes[get_node_key(child_depth, ints[lo])] = left
+            left_hash = self.hash_fn(left)
+        if mid < hi:
+            right = self.build(child_depth, mid, hi, ints, khs, vhs)
+            self.writes[get_node_key(child_depth, split)] = right
+            right_hash = self.hash_fn(right)
+        return b"\x01" + left_hash + right_hash
 
     def rebuild(self, depth: int, lo: int, hi: int, old_leaf: bytes | None) -> bytes | None:
         """New subtree at a path that held nothing or one leaf: changes ``lo:hi`` merged with that leaf."""
@@ -210,7 +199,7 @@ class _Batch:
                 new_vhs.insert(pos, old_leaf[33:65])
         if not new_ints:
             return None
-        return _build(depth, 0, len(new_ints), new_ints, new_khs, new_vhs, self.writes, self.hash_fn)
+        return self.build(depth, 0, len(new_ints), new_ints, new_khs, new_vhs)
 
     def update(self, depth: int, lo: int, hi: int, old: bytes | None) -> bytes | None:
         """New node value at the path shared by changes ``lo:hi`` (``lo < hi``) whose stored node is ``old``.

@@ -72,8 +72,8 @@ class EmbeddedNode(NodeQueries):
     def __init__(self, home: Path, validator_key: SigningKey, *, synchronous: str = "FULL",
                  mempool_size: int = 50_000, mempool_per_account: int = 5_000) -> None:
         self.home = NodeHome(home)
-        self.genesis: Genesis = self.home.read_genesis()
-        self.app: App = build_app(self.genesis)
+        self.genesis_doc: Genesis = self.home.read_genesis()
+        self.app: App = build_app(self.genesis_doc)
         self.validator_key = validator_key
         self._check_validator_key()
         self.home.database_path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,28 +86,28 @@ class EmbeddedNode(NodeQueries):
         self._stop = threading.Event()
         self._producer: threading.Thread | None = None
         self._open_chain()
-        super().__init__(self.app, self.db, self.genesis)
+        super().__init__(self.app, self.db, self.genesis_doc)
 
     # --- start-up and recovery ---------------------------------------------------------------------
 
     def _check_validator_key(self) -> None:
-        keys = {v.public_key for v in self.genesis.validators}
+        keys = {v.public_key for v in self.genesis_doc.validators}
         if self.validator_key.public_key not in keys:
             raise NodeStateError("the validator key is not in the genesis validator set")
 
     def _open_chain(self) -> None:
         stored = self.db.get_meta("genesis", self.db.writer)
-        genesis_bytes = encode_genesis(self.genesis)
+        genesis_bytes = encode_genesis(self.genesis_doc)
         if stored is None:
-            outcome = init_chain(self.app, self.genesis, self.db.writer_state, self.db.writer_tree)
+            outcome = init_chain(self.app, self.genesis_doc, self.db.writer_state, self.db.writer_tree)
             with self.db.write_transaction() as conn:
                 self.db.apply_writes(conn, outcome.state_writes, outcome.node_writes)
                 self.db.set_meta(conn, "genesis", genesis_bytes)
                 self.db.set_meta(conn, "height", b"0")
                 self.db.set_meta(conn, "app_hash", outcome.app_hash.hex().encode())
                 self.db.set_meta(conn, "last_hash", b"")
-                self.db.set_meta(conn, "last_time", str(self.genesis.genesis_time).encode())
-            log.info("initialised chain %s at app hash %s", self.genesis.chain_id, outcome.app_hash.hex())
+                self.db.set_meta(conn, "last_time", str(self.genesis_doc.genesis_time).encode())
+            log.info("initialised chain %s at app hash %s", self.genesis_doc.chain_id, outcome.app_hash.hex())
             return
         if stored != genesis_bytes:
             raise NodeStateError(f"{self.home.database_path} belongs to another genesis than {self.home.genesis_path}")
@@ -115,7 +115,7 @@ class EmbeddedNode(NodeQueries):
         recorded = (self.db.get_meta("app_hash", self.db.writer) or b"").decode()
         if root != recorded:
             raise NodeStateError(f"state tree root {root} differs from the committed app hash {recorded}")
-        log.info("resumed chain %s at height %d", self.genesis.chain_id, self.height)
+        log.info("resumed chain %s at height %d", self.genesis_doc.chain_id, self.height)
 
     @property
     def height(self) -> int:
@@ -179,14 +179,14 @@ class EmbeddedNode(NodeQueries):
         return block_dict
 
     def _proposer_did(self) -> str:
-        return self.validator_key.did(self.genesis.did_ac_code)
+        return self.validator_key.did(self.genesis_doc.did_ac_code)
 
     def _header(self, block: BlockInput, outcome: BlockOutcome) -> BlockHeader:
         hash_fn = self.app.chain.hash_fn
-        return BlockHeader(chain_id=self.genesis.chain_id, height=block.height, time=block.time,
+        return BlockHeader(chain_id=self.genesis_doc.chain_id, height=block.height, time=block.time,
                            previous_hash=block.previous_hash, tx_root=outcome.tx_root.hex(),
                            results_hash=outcome.results_hash.hex(), app_hash=outcome.app_hash.hex(),
-                           validators_hash=compute_validators_hash(hash_fn, self.genesis.validators).hex(),
+                           validators_hash=compute_validators_hash(hash_fn, self.genesis_doc.validators).hex(),
                            proposer=block.proposer)
 
     def _persist(self, header: BlockHeader, block_hash: str, signature: CommitSignature,

@@ -147,7 +147,7 @@ class Client:
                 params=params,
                 content=content,
                 headers=headers,
-                timeout=timeout if timeout is not None else self.timeout,
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
             )
         except httpx.TransportError as exc:
             raise NodeUnreachableError(url, str(exc) or type(exc).__name__) from exc

@@ -95,9 +95,8 @@ async def submit_tx(
         )
     except TimeoutWaitingError as exc:
         metrics.tx_wait_timeouts.inc()
-        if tx_hash not in exc.message:
-            exc.message = f"{exc.message} (tx {tx_hash}; poll GET /v1/txs/{tx_hash})"
-        return ledger_problem(exc, hash=tx_hash)
+        detail = exc.message if tx_hash in exc.message else f"{exc.message} (tx {tx_hash})"
+        return ledger_problem(exc, detail=f"{detail}; poll GET /v1/txs/{tx_hash}", hash=tx_hash)
     metrics.tx_commit_seconds.observe(time.perf_counter() - started)
     metrics.txs_committed.labels(str(result.get("code", ""))).inc()
     return json_response(result)

@@ -1,0 +1,1 @@
+"""The ``bayledger`` command line (Typer)."""
