@@ -94,6 +94,7 @@ def bench_size(n: int, algorithm: str, blocks: int, rng: random.Random) -> dict[
         t0 = time.perf_counter()
         update = compute_update(store, hash_fn, changes)
         times.append(time.perf_counter() - t0)
+        store.reads = 0
         compute_update(store, counter, changes)  # same work again, counted
         hashes += counter.calls
         reads += store.reads

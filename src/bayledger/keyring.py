@@ -49,7 +49,10 @@ class Keyring:
         return path
 
     def load(self, name: str, passphrase: str) -> SigningKey:
-        """Decrypt the key called ``name``; KeyringError if missing, KeystoreError if the passphrase is wrong."""
+        """Decrypt the key called ``name``.
+
+        Raises KeyringError if it is missing, KeystoreError if the passphrase is wrong.
+        """
         path = self._path(name)
         if not path.exists():
             raise KeyringError(f"no key named {name!r} in {self.directory}")
@@ -61,8 +64,12 @@ class Keyring:
         if not path.exists():
             raise KeyringError(f"no key named {name!r} in {self.directory}")
         blob = json.loads(path.read_text())
-        return {"name": name, "key_type": blob.get("key_type"), "public_key": blob.get("public_key"),
-                "did": blob.get("did")}
+        return {
+            "name": name,
+            "key_type": blob.get("key_type"),
+            "public_key": blob.get("public_key"),
+            "did": blob.get("did"),
+        }
 
     def names(self) -> list[str]:
         """Names of every stored key, sorted."""

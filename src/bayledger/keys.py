@@ -23,7 +23,7 @@ import unicodedata
 from typing import Any, ClassVar, Final
 
 import nacl.signing
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -115,7 +115,10 @@ class Ed25519SigningKey(SigningKey):
     def from_pem(cls, pem: str | bytes) -> Ed25519SigningKey:
         """Load an unencrypted PKCS#8 PEM Ed25519 private key (e.g. from ``openssl genpkey``)."""
         data = pem.encode("ascii") if isinstance(pem, str) else pem
-        key = serialization.load_pem_private_key(data, password=None)
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+            raise ValueError(f"PEM does not hold a readable private key: {error}") from error
         if not isinstance(key, ed25519.Ed25519PrivateKey):
             raise ValueError("PEM does not hold an Ed25519 private key")
         raw = key.private_bytes(
@@ -142,7 +145,9 @@ class Ed25519SigningKey(SigningKey):
     def public_pem(self) -> str:
         """SubjectPublicKeyInfo PEM (``-----BEGIN PUBLIC KEY-----``)."""
         key = ed25519.Ed25519PublicKey.from_public_bytes(self.public_key)
-        encoded = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        encoded = key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
         return encoded.decode("ascii")
 
 
@@ -212,7 +217,9 @@ class Sm2SigningKey(SigningKey):
         self._pointer = _load_private_der(self._pkcs8(ec_private))
         public = ctypes.create_string_buffer(sm2.PUBLIC_KEY_SIZE)
         size = ctypes.c_size_t()
-        ok = _LIB.EVP_PKEY_get_octet_string_param(self._pointer, b"pub", public, len(public), ctypes.byref(size))
+        ok = _LIB.EVP_PKEY_get_octet_string_param(
+            self._pointer, b"pub", public, len(public), ctypes.byref(size)
+        )
         if ok != 1 or size.value != sm2.PUBLIC_KEY_SIZE or public.raw[0] != 4:
             _LIB.ERR_clear_error()
             raise ValueError("OpenSSL did not return an uncompressed SM2 public key")
@@ -241,7 +248,7 @@ class Sm2SigningKey(SigningKey):
 
     @classmethod
     def from_pem(cls, pem: str | bytes) -> Sm2SigningKey:
-        """Load an unencrypted SM2 private key PEM (PKCS#8 from ``openssl genpkey -algorithm SM2``, or SEC1)."""
+        """Load an unencrypted SM2 private key PEM (PKCS#8 as ``openssl genpkey`` writes it, or SEC1)."""
         pointer = _load_private_der(_pem_body(pem))
         try:
             return cls(_sm2_private_scalar(pointer))

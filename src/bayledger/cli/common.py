@@ -82,11 +82,17 @@ def handled() -> Iterator[None]:
         yield
     except ApiError as exc:
         code = EXIT_NOT_FOUND if exc.status == 404 else EXIT_LEDGER
-        fail(f"[{exc.codespace}/{exc.code}] {exc.title}: {exc.detail}", code,
-             {"codespace": exc.codespace, "code": exc.code, "status": exc.status})
+        fail(
+            f"[{exc.codespace}/{exc.code}] {exc.title}: {exc.detail}",
+            code,
+            {"codespace": exc.codespace, "code": exc.code, "status": exc.status},
+        )
     except TxFailedError as exc:
-        fail(f"transaction {exc.result['hash']} failed [{exc.codespace}/{exc.code}]: {exc.result['log']}",
-             EXIT_LEDGER, {"codespace": exc.codespace, "code": exc.code, "result": exc.result})
+        fail(
+            f"transaction {exc.result['hash']} failed [{exc.codespace}/{exc.code}]: {exc.result['log']}",
+            EXIT_LEDGER,
+            {"codespace": exc.codespace, "code": exc.code, "result": exc.result},
+        )
     except NodeUnreachableError as exc:
         fail(f"{exc} (is `bayledger node start` running? set --node or BAYLEDGER_NODE)", EXIT_UNREACHABLE)
     except LedgerError as exc:

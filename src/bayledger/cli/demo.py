@@ -32,18 +32,33 @@ class DemoFailure(Exception):
     """An expectation of the demo did not hold."""
 
 
-def _start_zone(home: Path, port: int, *, chain_id: str, hash_algorithm: str, validator_key_type: str,
-                accounts: list[str]) -> subprocess.Popen[bytes]:
+def _start_zone(
+    home: Path, port: int, *, chain_id: str, hash_algorithm: str, validator_key_type: str, accounts: list[str]
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "BAYLEDGER_PASSPHRASE": DEMO_PASSPHRASE}
     cli = [sys.executable, "-m", "bayledger.cli.main", "--home", str(home)]
-    init = [*cli, "init", "--chain-id", chain_id, "--hash", hash_algorithm, "--validator-key-type",
-            validator_key_type, "--api-port", str(port)]
+    init = [
+        *cli,
+        "init",
+        "--chain-id",
+        chain_id,
+        "--hash",
+        hash_algorithm,
+        "--validator-key-type",
+        validator_key_type,
+        "--api-port",
+        str(port),
+    ]
     for account in accounts:
         init += ["--account", account]
     subprocess.run(init, env=env, check=True, stdout=subprocess.DEVNULL)
     log = (home / "node.log").open("wb")
-    return subprocess.Popen([*cli, "node", "start", "--block-interval-ms", "200", "--log-level", "warning"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [*cli, "node", "start", "--block-interval-ms", "200", "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_ready(client: Client, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
@@ -76,8 +91,9 @@ def _step(text: str) -> None:
 
 
 def _hk_zone(client: Client, keys: Keyring) -> None:
-    load = lambda name: keys.load(name, DEMO_PASSPHRASE)  # noqa: E731
-    operator, hkbank, mlbank, reviewer, govt = (load(n) for n in ("operator", "hkbank", "mlbank", "reviewer", "govt"))
+    operator, hkbank, mlbank, reviewer, govt = (
+        keys.load(n, DEMO_PASSPHRASE) for n in ("operator", "hkbank", "mlbank", "reviewer", "govt")
+    )
     op = Wallet(client, [operator])
     _step("1. accounts: a 2-of-3 consortium multi-sig account and an SM2 account")
     consortium_key = builders_key("ed25519")
@@ -91,11 +107,20 @@ def _hk_zone(client: Client, keys: Keyring) -> None:
     console.print(f"  SM2 account {sm2_did}")
 
     _step("2. the government anchors its green bond framework; the reviewer attests it")
-    framework = b"HKSAR Government Green Bond Framework (demo copy): use of proceeds, evaluation, management, reporting"
+    framework = (
+        b"HKSAR Government Green Bond Framework (demo copy): "
+        b"use of proceeds, evaluation, management, reporting"
+    )
     gov = Wallet(client, [govt])
-    res = gov.send(builders.create_anchor(gov.did, hashlib.sha256(framework).hexdigest(),
-                                          anchor_type="green-bond-framework", uri="https://example.org/gbf.pdf",
-                                          metadata={"standard": "ICMA GBP 2021"}))
+    res = gov.send(
+        builders.create_anchor(
+            gov.did,
+            hashlib.sha256(framework).hexdigest(),
+            anchor_type="green-bond-framework",
+            uri="https://example.org/gbf.pdf",
+            metadata={"standard": "ICMA GBP 2021"},
+        )
+    )
     anchor_id = res["events"][0]["anchor_id"]
     rev = Wallet(client, [reviewer])
     rev.send(builders.attest_anchor(rev.did, anchor_id, "second-party opinion: aligned with ICMA GBP"))
@@ -103,32 +128,55 @@ def _hk_zone(client: Client, keys: Keyring) -> None:
 
     _step("3. the consortium signs with 2 of 3 keys; 1 of 3 is refused")
     two = Wallet(client, [hkbank, mlbank], account=consortium_did)
-    two.send(builders.create_anchor(consortium_did, hashlib.sha256(b"consortium charter v1").hexdigest(),
-                                    anchor_type="charter"))
+    two.send(
+        builders.create_anchor(
+            consortium_did, hashlib.sha256(b"consortium charter v1").hexdigest(), anchor_type="charter"
+        )
+    )
     console.print("  charter anchored with hkbank + mlbank (SM2) signatures")
     one = Wallet(client, [hkbank], account=consortium_did)
-    _expect_refused("a consortium tx with one signature",
-                    lambda: one.send(builders.create_anchor(consortium_did, "11" * 32)), "tx", 7)
+    _expect_refused(
+        "a consortium tx with one signature",
+        lambda: one.send(builders.create_anchor(consortium_did, "11" * 32)),
+        "tx",
+        7,
+    )
 
     _step("4. signer change: the consortium raises its threshold to 3 of 3")
     two.send(builders.update_signers(consortium_did, signers, threshold=3))
-    _expect_refused("two signatures after the change",
-                    lambda: two.send(builders.create_anchor(consortium_did, "22" * 32)), "tx", 7)
+    _expect_refused(
+        "two signatures after the change",
+        lambda: two.send(builders.create_anchor(consortium_did, "22" * 32)),
+        "tx",
+        7,
+    )
 
     _step("5. bad input changes nothing")
     raw = gov.sign([builders.create_anchor(gov.did, "33" * 32)], nonce=1)
     _expect_refused("a replayed nonce", lambda: client.submit(raw), "tx", 8)
     _expect_refused("malformed JSON", lambda: client.submit(b"{not json"), "tx", 2)
-    _expect_refused("a duplicate anchor", lambda: gov.send(builders.create_anchor(
-        gov.did, hashlib.sha256(framework).hexdigest(), anchor_type="green-bond-framework")), "anchor", 3)
+    _expect_refused(
+        "a duplicate anchor",
+        lambda: gov.send(
+            builders.create_anchor(
+                gov.did, hashlib.sha256(framework).hexdigest(), anchor_type="green-bond-framework"
+            )
+        ),
+        "anchor",
+        3,
+    )
 
     _step("6. blocks and a proof checked by the light client")
     _print_blocks(client)
     value = gov.verified("anchor", "anchor", anchor_id)
-    console.print(f"  [green]verified[/] {anchor_id}: type={value['anchor_type']} attestations="
-                  f"{value['attestation_count']} against the genesis validator set")
+    console.print(
+        f"  [green]verified[/] {anchor_id}: type={value['anchor_type']} attestations="
+        f"{value['attestation_count']} against the genesis validator set"
+    )
     account = gov.verified("accounts", "account", consortium_did)
-    console.print(f"  [green]verified[/] consortium threshold={account['threshold']} nonce={account['nonce']}")
+    console.print(
+        f"  [green]verified[/] consortium threshold={account['threshold']} nonce={account['nonce']}"
+    )
     absent = gov.verified("anchor", "anchor", "ANC-99999999")
     console.print(f"  [green]verified absence[/] of ANC-99999999: {absent}")
     invariants = client.invariants()
@@ -148,20 +196,30 @@ def _mainland_zone(client: Client, keys: Keyring) -> None:
     _step("7. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
-    res = bank.send(builders.create_anchor(bank.did, hashlib.new("sm3", document).hexdigest(), hash_algorithm="sm3",
-                                           anchor_type="data-fingerprint"))
+    res = bank.send(
+        builders.create_anchor(
+            bank.did,
+            hashlib.new("sm3", document).hexdigest(),
+            hash_algorithm="sm3",
+            anchor_type="data-fingerprint",
+        )
+    )
     anchor_id = res["events"][0]["anchor_id"]
     status = client.status()
     console.print(f"  {status['chain_id']} ({status['hash_algorithm']}), anchor {anchor_id} by {bank.did}")
     value = bank.verified("anchor", "anchor", anchor_id)
-    console.print(f"  [green]verified[/] with SM3 state proof and SM2 header signature: {value['content_hash'][:16]}…")
+    console.print(
+        f"  [green]verified[/] with SM3 state proof and SM2 header signature: {value['content_hash'][:16]}…"
+    )
 
 
 def _print_blocks(client: Client) -> None:
     table = Table("height", "txs", "block hash", "app hash")
     for block in reversed(client.list_blocks(limit=20)["items"]):
         header = block["header"]
-        table.add_row(str(header["height"]), str(len(block["txs"])), block["hash"][:20], header["app_hash"][:20])
+        table.add_row(
+            str(header["height"]), str(len(block["txs"])), block["hash"][:20], header["app_hash"][:20]
+        )
     console.print(table)
 
 
@@ -172,12 +230,32 @@ def run_demo(workdir: Path, port: int) -> int:
     hk_home, cn_home = workdir / "hk", workdir / "mainland"
     processes = []
     try:
-        processes.append(_start_zone(hk_home, port, chain_id="bayledger-hk-1", hash_algorithm="sha256",
-                                     validator_key_type="ed25519",
-                                     accounts=["operator:ed25519", "hkbank:ed25519", "mlbank:sm2", "reviewer:ed25519",
-                                               "govt:ed25519"]))
-        processes.append(_start_zone(cn_home, port + 1, chain_id="bayledger-gd-1", hash_algorithm="sm3",
-                                     validator_key_type="sm2", accounts=["cnbank:sm2"]))
+        processes.append(
+            _start_zone(
+                hk_home,
+                port,
+                chain_id="bayledger-hk-1",
+                hash_algorithm="sha256",
+                validator_key_type="ed25519",
+                accounts=[
+                    "operator:ed25519",
+                    "hkbank:ed25519",
+                    "mlbank:sm2",
+                    "reviewer:ed25519",
+                    "govt:ed25519",
+                ],
+            )
+        )
+        processes.append(
+            _start_zone(
+                cn_home,
+                port + 1,
+                chain_id="bayledger-gd-1",
+                hash_algorithm="sm3",
+                validator_key_type="sm2",
+                accounts=["cnbank:sm2"],
+            )
+        )
         hk, cn = Client(f"http://127.0.0.1:{port}"), Client(f"http://127.0.0.1:{port + 1}")
         _wait_ready(hk, processes[0])
         _wait_ready(cn, processes[1])

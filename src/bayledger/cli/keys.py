@@ -53,8 +53,11 @@ def show(name: str) -> None:
 
 
 @app.command("export-pem")
-def export_pem(name: str, out: Path = typer.Option(..., help="File to write (mode 0600)."),
-               public: bool = typer.Option(False, help="Write the public key only.")) -> None:
+def export_pem(
+    name: str,
+    out: Path = typer.Option(..., help="File to write (mode 0600)."),
+    public: bool = typer.Option(False, help="Write the public key only."),
+) -> None:
     """Export a key as PEM for OpenSSL (the private key only on explicit request)."""
     with handled():
         key = keyring().load(name, passphrase())

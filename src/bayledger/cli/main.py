@@ -26,8 +26,11 @@ from bayledger.cli.common import (
     settings,
 )
 
-app = typer.Typer(help="bayledger: an open, permissioned ledger for cross-boundary digital and green finance.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="bayledger: an open, permissioned ledger for cross-boundary digital and green finance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 node_app = typer.Typer(help="Run a node.", no_args_is_help=True)
 app.add_typer(node_app, name="node")
 app.add_typer(keys_cli.app, name="keys")
@@ -38,7 +41,9 @@ app.add_typer(query_cli.app, name="query")
 @app.callback()
 def main(
     node: str = typer.Option(DEFAULT_NODE, "--node", envvar="BAYLEDGER_NODE", help="REST URL of the node."),
-    home: Path = typer.Option(DEFAULT_HOME, "--home", envvar="BAYLEDGER_HOME", help="Node directory / keyring."),
+    home: Path = typer.Option(
+        DEFAULT_HOME, "--home", envvar="BAYLEDGER_HOME", help="Node directory / keyring."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Global options."""
@@ -56,9 +61,13 @@ def version() -> None:
 @app.command()
 def init(
     chain_id: str = typer.Option("bayledger-hk-1", help="Zone chain id (a-z, 0-9, '-')."),
-    hash_algorithm: str = typer.Option("sha256", "--hash", help="Zone hash: sha256, or sm3 for national crypto."),
+    hash_algorithm: str = typer.Option(
+        "sha256", "--hash", help="Zone hash: sha256, or sm3 for national crypto."
+    ),
     validator_key_type: str = typer.Option("ed25519", help="Validator key type: ed25519 or sm2."),
-    account: list[str] = typer.Option(["operator:ed25519"], help="Genesis account NAME:KEY_TYPE (repeatable)."),
+    account: list[str] = typer.Option(
+        ["operator:ed25519"], help="Genesis account NAME:KEY_TYPE (repeatable)."
+    ),
     ac_code: str = typer.Option(None, help="Optional 4-character AC (chain) code in DIDs."),
     api_port: int = typer.Option(26657, help="REST API port written to config.toml."),
 ) -> None:
@@ -71,14 +80,28 @@ def init(
         name, _, key_type = item.partition(":")
         pairs.append((name, key_type or "ed25519"))
     with handled():
-        genesis = init_home(settings.home, chain_id=chain_id, hash_algorithm=hash_algorithm,
-                            passphrase=passphrase(confirm=True), validator_key_type=validator_key_type,
-                            accounts=tuple(pairs), did_ac_code=ac_code,
-                            config=NodeConfig(api_port=api_port).validate())
-    emit({"home": str(settings.home), "chain_id": genesis.chain_id, "hash_algorithm": genesis.hash_algorithm,
-          "accounts": [a["name"] for a in genesis.app_state["accounts"]]},
-         lambda d: console.print(f"initialised [bold]{d['chain_id']}[/] ({d['hash_algorithm']}) in {d['home']}; "
-                                 f"accounts: {', '.join(d['accounts'])}"))
+        genesis = init_home(
+            settings.home,
+            chain_id=chain_id,
+            hash_algorithm=hash_algorithm,
+            passphrase=passphrase(confirm=True),
+            validator_key_type=validator_key_type,
+            accounts=tuple(pairs),
+            did_ac_code=ac_code,
+            config=NodeConfig(api_port=api_port).validate(),
+        )
+    emit(
+        {
+            "home": str(settings.home),
+            "chain_id": genesis.chain_id,
+            "hash_algorithm": genesis.hash_algorithm,
+            "accounts": [a["name"] for a in genesis.app_state["accounts"]],
+        },
+        lambda d: console.print(
+            f"initialised [bold]{d['chain_id']}[/] ({d['hash_algorithm']}) in {d['home']}; "
+            f"accounts: {', '.join(d['accounts'])}"
+        ),
+    )
 
 
 @node_app.command("start")
@@ -96,17 +119,26 @@ def node_start(
     from bayledger.node.embedded import EmbeddedNode
     from bayledger.node.home import NodeHome
 
-    logging.basicConfig(level=log_level.upper(), format='{"time":"%(asctime)s","level":"%(levelname)s",'
-                        '"logger":"%(name)s","message":"%(message)s"}')
+    logging.basicConfig(
+        level=log_level.upper(),
+        format='{"time":"%(asctime)s","level":"%(levelname)s","logger":"%(name)s","message":"%(message)s"}',
+    )
     try:
-        config = load_config(settings.home, {"api_host": api_host, "api_port": api_port,
-                                             "block_interval_ms": block_interval_ms})
+        config = load_config(
+            settings.home,
+            {"api_host": api_host, "api_port": api_port, "block_interval_ms": block_interval_ms},
+        )
     except ConfigError as exc:
         fail(f"configuration: {exc}", EXIT_LOCAL)
     with handled():
         key = NodeHome(settings.home).keyring.load(config.validator_key, passphrase())
-        node = EmbeddedNode(settings.home, key, synchronous=config.synchronous, mempool_size=config.mempool_size,
-                            mempool_per_account=config.mempool_per_account)
+        node = EmbeddedNode(
+            settings.home,
+            key,
+            synchronous=config.synchronous,
+            mempool_size=config.mempool_size,
+            mempool_per_account=config.mempool_per_account,
+        )
     node.start(config.block_interval_ms)
     try:
         uvicorn.run(create_app(node), host=config.api_host, port=config.api_port, log_level=log_level.lower())
@@ -122,8 +154,15 @@ def status() -> None:
 
     def render(d: dict[str, object]) -> None:
         table = Table(show_header=False)
-        for key in ("chain_id", "hash_algorithm", "latest_height", "latest_hash", "app_hash", "mempool_size",
-                    "node_version"):
+        for key in (
+            "chain_id",
+            "hash_algorithm",
+            "latest_height",
+            "latest_hash",
+            "app_hash",
+            "mempool_size",
+            "node_version",
+        ):
             table.add_row(key, str(d.get(key)))
         console.print(table)
 
@@ -135,8 +174,14 @@ def check() -> None:
     """Run every module invariant on the node's committed state (exit 1 if any is broken)."""
     with handled():
         data = client().invariants()
-    emit(data, lambda d: console.print("[green]all invariants hold[/]" if d["ok"] else
-                                       "[red]broken invariants:[/]\n" + "\n".join(d["broken"])))
+    emit(
+        data,
+        lambda d: console.print(
+            "[green]all invariants hold[/]"
+            if d["ok"]
+            else "[red]broken invariants:[/]\n" + "\n".join(d["broken"])
+        ),
+    )
     if not data["ok"]:
         raise typer.Exit(EXIT_LEDGER)
 

@@ -37,7 +37,9 @@ def blocks(offset: int = OFFSET, limit: int = LIMIT) -> None:
         table = Table("height", "time", "txs", "hash", "app hash")
         for b in d["items"]:
             h = b["header"]
-            table.add_row(str(h["height"]), str(h["time"]), str(len(b["txs"])), b["hash"][:16], h["app_hash"][:16])
+            table.add_row(
+                str(h["height"]), str(h["time"]), str(len(b["txs"])), b["hash"][:16], h["app_hash"][:16]
+            )
         console.print(table)
         console.print(f"{len(d['items'])} of {d['total']}")
 
@@ -53,8 +55,11 @@ def tx(tx_hash: str) -> None:
 
 
 @app.command("txs")
-def txs(account: str = typer.Option(None, help="Only txs touching this DID."), offset: int = OFFSET,
-        limit: int = LIMIT) -> None:
+def txs(
+    account: str = typer.Option(None, help="Only txs touching this DID."),
+    offset: int = OFFSET,
+    limit: int = LIMIT,
+) -> None:
     """Latest transactions."""
     with handled():
         data = client().list_txs(account=account, offset=offset, limit=limit)
@@ -78,8 +83,12 @@ def anchor(anchor_id: str) -> None:
 
 
 @app.command("anchors")
-def anchors(owner: str = typer.Option(None), content_hash: str = typer.Option(None, "--hash"),
-            offset: int = OFFSET, limit: int = LIMIT) -> None:
+def anchors(
+    owner: str = typer.Option(None),
+    content_hash: str = typer.Option(None, "--hash"),
+    offset: int = OFFSET,
+    limit: int = LIMIT,
+) -> None:
     """Anchors, by owner or content hash."""
     with handled():
         data = client().list_anchors(owner=owner, content_hash=content_hash, offset=offset, limit=limit)
@@ -87,18 +96,28 @@ def anchors(owner: str = typer.Option(None), content_hash: str = typer.Option(No
 
 
 @app.command("events")
-def events(event_type: str = typer.Option(None, "--type"), attribute: str = typer.Option(None),
-           value: str = typer.Option(None), offset: int = OFFSET, limit: int = LIMIT) -> None:
+def events(
+    event_type: str = typer.Option(None, "--type"),
+    attribute: str = typer.Option(None),
+    value: str = typer.Option(None),
+    offset: int = OFFSET,
+    limit: int = LIMIT,
+) -> None:
     """Events by type and/or attribute=value."""
     with handled():
-        data = client().search_events(event_type=event_type, attribute=attribute, value=value, offset=offset,
-                                      limit=limit)
+        data = client().search_events(
+            event_type=event_type, attribute=attribute, value=value, offset=offset, limit=limit
+        )
     emit(data, _pretty)
 
 
 @app.command("proof")
-def proof(module: str, kind: str, ident: str,
-          verify: bool = typer.Option(True, "--verify/--no-verify", help="Check it with the light client.")) -> None:
+def proof(
+    module: str,
+    kind: str,
+    ident: str,
+    verify: bool = typer.Option(True, "--verify/--no-verify", help="Check it with the light client."),
+) -> None:
     """A record with its state proof, e.g. `query proof anchor anchor ANC-00000001`."""
     with handled():
         api = client()
@@ -106,6 +125,14 @@ def proof(module: str, kind: str, ident: str,
         if verify:
             verify_proof_answer(genesis_from_json(api.genesis()), answer)
             answer["verified"] = True
-    emit(answer, lambda d: console.print(
-        f"{'[green]verified[/] ' if d.get('verified') else ''}{module}/{kind}/{ident} at height {d['height']} "
-        f"(app hash {d['app_hash'][:16]}…): " + ("absent" if d["value"] is None else "present")) or _pretty(d["value"]))
+
+    def render(d: dict[str, Any]) -> None:
+        mark = "[green]verified[/] " if d.get("verified") else ""
+        presence = "absent" if d["value"] is None else "present"
+        console.print(
+            f"{mark}{module}/{kind}/{ident} at height {d['height']} "
+            f"(app hash {d['app_hash'][:16]}…): {presence}"
+        )
+        _pretty(d["value"])
+
+    emit(answer, render)

@@ -56,8 +56,13 @@ def _signers(specs: list[str]) -> list[Signer]:
         name, _, weight = spec.partition(":")
         info = keyring().public_info(name)
         try:
-            signers.append(Signer(key_type=info["key_type"], public_key=base64.b64decode(info["public_key"]),
-                                  weight=int(weight or 1)))
+            signers.append(
+                Signer(
+                    key_type=info["key_type"],
+                    public_key=base64.b64decode(info["public_key"]),
+                    weight=int(weight or 1),
+                )
+            )
         except ValueError:
             fail(f"--signer {spec!r}: expected KEYNAME:WEIGHT with an integer weight", EXIT_USAGE)
     return signers
@@ -65,7 +70,9 @@ def _signers(specs: list[str]) -> list[Signer]:
 
 @anchor_app.command("create")
 def anchor_create(
-    from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT,
+    from_: list[str] = FROM,
+    account: str = ACCOUNT,
+    wait: bool = WAIT,
     file: Path = typer.Option(None, help="Hash this file (never uploaded)."),
     content_hash: str = typer.Option(None, "--hash", help="Or give the 64-hex content hash."),
     hash_algorithm: str = typer.Option("sha256", help="sha256 or sm3."),
@@ -81,16 +88,25 @@ def anchor_create(
             content_hash = get_hash_function(hash_algorithm)(file.read_bytes()).hex()
     metadata = dict(item.partition("=")[::2] for item in meta)
     owner = account or keyring().public_info(from_[0])["did"]
-    msg = builders.create_anchor(owner, str(content_hash).lower(), hash_algorithm=hash_algorithm,
-                                 anchor_type=anchor_type, uri=uri, metadata=metadata)
+    msg = builders.create_anchor(
+        owner,
+        str(content_hash).lower(),
+        hash_algorithm=hash_algorithm,
+        anchor_type=anchor_type,
+        uri=uri,
+        metadata=metadata,
+    )
     _send(from_, account, [msg], wait)
 
 
 @anchor_app.command("attest")
 def anchor_attest(
-    anchor_id: str, statement: str = typer.Option(..., help="What the attester states, e.g. 'verified'."),
+    anchor_id: str,
+    statement: str = typer.Option(..., help="What the attester states, e.g. 'verified'."),
     evidence_file: Path = typer.Option(None, help="Evidence document to hash (SHA-256)."),
-    from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT,
+    from_: list[str] = FROM,
+    account: str = ACCOUNT,
+    wait: bool = WAIT,
 ) -> None:
     """Attest someone else's anchor."""
     evidence = hashlib.sha256(evidence_file.read_bytes()).hexdigest() if evidence_file else ""
@@ -103,14 +119,17 @@ def account_create(
     key: str = typer.Option(..., help="Keyring name of the new account's key (its DID derives from it)."),
     signer: list[str] = typer.Option([], help="Signer KEYNAME:WEIGHT (repeatable); default: the key itself."),
     threshold: int = typer.Option(0, help="Signing threshold (with --signer)."),
-    from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT,
+    from_: list[str] = FROM,
+    account: str = ACCOUNT,
+    wait: bool = WAIT,
 ) -> None:
     """Create an account (plain, or multi-sig with --signer and --threshold)."""
     with handled():
         info = keyring().public_info(key)
         creator = account or keyring().public_info(from_[0])["did"]
-        msg = builders.create_account(creator, (info["key_type"], base64.b64decode(info["public_key"])),
-                                      _signers(signer), threshold)
+        msg = builders.create_account(
+            creator, (info["key_type"], base64.b64decode(info["public_key"])), _signers(signer), threshold
+        )
     _send(from_, account, [msg], wait)
 
 
@@ -118,7 +137,9 @@ def account_create(
 def account_update_signers(
     signer: list[str] = typer.Option(..., help="Signer KEYNAME:WEIGHT (repeatable)."),
     threshold: int = typer.Option(..., help="New threshold."),
-    from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT,
+    from_: list[str] = FROM,
+    account: str = ACCOUNT,
+    wait: bool = WAIT,
 ) -> None:
     """Replace the signing account's signers and threshold (signed to the current threshold)."""
     with handled():

@@ -40,7 +40,16 @@ class App:
 
 def build_app(genesis: Genesis, modules: Sequence[Module] = DEFAULT_MODULES) -> App:
     """Build the application of a validated genesis document."""
-    chain = ChainInfo(chain_id=genesis.chain_id, hash_algorithm=genesis.hash_algorithm, params=genesis.params,
-                      hash_fn=get_hash_function(genesis.hash_algorithm), did_ac_code=genesis.did_ac_code)
-    return App(chain=chain, router=Router(modules), validators=tuple(genesis.validators),
-               genesis_time=genesis.genesis_time)
+    chain = ChainInfo(
+        chain_id=genesis.chain_id,
+        hash_algorithm=genesis.hash_algorithm,
+        params=genesis.params,
+        hash_fn=get_hash_function(genesis.hash_algorithm),
+        did_ac_code=genesis.did_ac_code,
+    )
+    return App(
+        chain=chain,
+        router=Router(modules),
+        validators=tuple(genesis.validators),
+        genesis_time=genesis.genesis_time,
+    )

@@ -26,8 +26,12 @@ class LedgerError(Exception):
 
     def to_dict(self) -> dict[str, object]:
         """The error as a JSON-ready mapping (codespace, code, name, message)."""
-        return {"codespace": self.codespace, "code": self.code, "error": type(self).__name__,
-                "message": self.message}
+        return {
+            "codespace": self.codespace,
+            "code": self.code,
+            "error": type(self).__name__,
+            "message": self.message,
+        }
 
 
 class TxRejectedError(LedgerError):

@@ -53,7 +53,8 @@ def verify_commit(genesis: Genesis, signed: SignedHeader) -> bytes:
             signed_power += power
     if signed_power * 3 <= total * 2:
         raise LightClientError(
-            f"height {header.height}: signatures carry {signed_power} of {total} voting power, need more than 2/3"
+            f"height {header.height}: signatures carry {signed_power} of {total} voting power, "
+            "need more than 2/3"
         )
     return header_hash
 
@@ -78,12 +79,14 @@ def verify_header_chain(genesis: Genesis, headers: Sequence[SignedHeader]) -> Bl
     return headers[-1].header
 
 
-def verify_state(genesis: Genesis, signed: SignedHeader, key: bytes, value: bytes | None,
-                 proof: smt.StateProof) -> None:
+def verify_state(
+    genesis: Genesis, signed: SignedHeader, key: bytes, value: bytes | None, proof: smt.StateProof
+) -> None:
     """Verify that at this committed header, ``key`` holds ``value`` (or is absent when value is None)."""
     verify_commit(genesis, signed)
     hash_fn = get_hash_function(genesis.hash_algorithm)
     if not smt.verify_proof(hash_fn, bytes.fromhex(signed.header.app_hash), key, value, proof):
         what = "absence" if value is None else "value"
-        raise LightClientError(f"the proof of {what} of key {key!r} does not match app hash at "
-                               f"height {signed.header.height}")
+        raise LightClientError(
+            f"the proof of {what} of key {key!r} does not match app hash at height {signed.header.height}"
+        )

@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 
 
 def compute_list_root(hash_fn: Callable[[bytes], bytes], items: Sequence[bytes]) -> bytes:
-    """RFC 6962 Merkle tree hash: leaves ``H(0x00||item)``, nodes ``H(0x01||left||right)``, empty ``H("")``."""
+    """RFC 6962 Merkle tree hash.
+
+    Leaves hash as ``H(0x00||item)``, inner nodes as ``H(0x01||left||right)``, the empty list as ``H("")``.
+    """
     if not items:
         return hash_fn(b"")
     return _root_of(hash_fn, [hash_fn(b"\x00" + item) for item in items])

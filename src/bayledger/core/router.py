@@ -55,6 +55,7 @@ class Router:
         field = msg.signer_field
         if field and getattr(msg, field) != ctx.signer:
             raise UnauthorizedError(
-                f"{message_tag(type(msg))}.{field} is {getattr(msg, field)}, but the tx is signed by {ctx.signer}"
+                f"{message_tag(type(msg))}.{field} is {getattr(msg, field)}, "
+                f"but the tx is signed by {ctx.signer}"
             )
         route.handler(ctx, msg)

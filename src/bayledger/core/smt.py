@@ -286,7 +286,8 @@ class _Batch:
             if new is None or (new[0] == _LEAF and sibling_hash == EMPTY_ROOT):
                 new = self._join(depth, path, parent, key, child, new)  # the subtree may collapse
                 continue
-            writes[key] = new
+            if new != child:
+                writes[key] = new
             child_hash = hash_fn(new)
             new = b"\x01" + sibling_hash + child_hash if right else b"\x01" + child_hash + sibling_hash
         return new

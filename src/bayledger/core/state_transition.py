@@ -102,8 +102,15 @@ class BlockOutcome:
     results_hash: bytes
 
 
-def decode_and_check(app: App, store: StateReader, raw: bytes, *, height: int, expected_nonce: int | None,
-                     sig_cache: SignatureCache | None = None) -> tuple[CheckedTx, Account]:
+def decode_and_check(
+    app: App,
+    store: StateReader,
+    raw: bytes,
+    *,
+    height: int,
+    expected_nonce: int | None,
+    sig_cache: SignatureCache | None = None,
+) -> tuple[CheckedTx, Account]:
     """Every check of a transaction as a whole; raises TxRejectedError subclasses and changes nothing.
 
     ``expected_nonce`` None means "the account's next nonce"; the mempool passes its pending nonce.
@@ -116,7 +123,9 @@ def decode_and_check(app: App, store: StateReader, raw: bytes, *, height: int, e
     if body.expiry_height and height > body.expiry_height:
         raise TxExpiredError(body.expiry_height, height)
     if not 1 <= len(body.msgs) <= params.max_msgs_per_tx:
-        raise TooManyMessagesError(f"a tx carries 1 to {params.max_msgs_per_tx} messages, got {len(body.msgs)}")
+        raise TooManyMessagesError(
+            f"a tx carries 1 to {params.max_msgs_per_tx} messages, got {len(body.msgs)}"
+        )
     if len(body.memo.encode()) > params.max_memo_bytes:
         raise MemoTooLongError(f"memo is {len(body.memo.encode())} bytes, limit is {params.max_memo_bytes}")
     msgs = tuple(app.router.decode(m) for m in body.msgs)
@@ -138,8 +147,9 @@ def _check_nonce(account: Account, nonce: int, expected: int | None) -> None:
         raise NonceGapError(account.did, want, nonce)
 
 
-def _check_signatures(app: App, account: Account, tx: Tx, to_sign: bytes,
-                      sig_cache: SignatureCache | None) -> None:
+def _check_signatures(
+    app: App, account: Account, tx: Tx, to_sign: bytes, sig_cache: SignatureCache | None
+) -> None:
     if not tx.signatures:
         raise MissingSignatureError("the transaction carries no signature")
     digest = app.chain.hash_fn(to_sign)
@@ -163,8 +173,13 @@ def _check_signatures(app: App, account: Account, tx: Tx, to_sign: bytes,
         raise InsufficientWeightError(account.did, weight, account.threshold)
 
 
-def apply_block(app: App, state: StateReader, tree: smt.NodeReader, block: BlockInput,
-                sig_cache: SignatureCache | None = None) -> BlockOutcome:
+def apply_block(
+    app: App,
+    state: StateReader,
+    tree: smt.NodeReader,
+    block: BlockInput,
+    sig_cache: SignatureCache | None = None,
+) -> BlockOutcome:
     """Run a block's transactions in order and return what changed; the inputs are left untouched.
 
     An invalid transaction (format, signature, nonce, expiry) is recorded with its code and changes
@@ -185,8 +200,12 @@ def apply_block(app: App, state: StateReader, tree: smt.NodeReader, block: Block
     update = smt.compute_update(tree, app.chain.hash_fn, block_state.writes)
     hash_fn = app.chain.hash_fn
     return BlockOutcome(
-        results=results, tx_bytes=stored, state_writes=block_state.writes, node_writes=update.node_writes,
-        app_hash=update.root, tx_root=compute_list_root(hash_fn, stored),
+        results=results,
+        tx_bytes=stored,
+        state_writes=block_state.writes,
+        node_writes=update.node_writes,
+        app_hash=update.root,
+        tx_root=compute_list_root(hash_fn, stored),
         results_hash=compute_list_root(hash_fn, [encode_result(r) for r in results]),
     )
 
@@ -196,29 +215,50 @@ def encode_result(result: TxResult) -> bytes:
     return msgspec.json.encode(result, order="sorted")
 
 
-def _deliver_tx(app: App, block_state: BlockState, block: BlockInput, raw: bytes,
-                sig_cache: SignatureCache | None) -> tuple[TxResult, bytes]:
+def _deliver_tx(
+    app: App, block_state: BlockState, block: BlockInput, raw: bytes, sig_cache: SignatureCache | None
+) -> tuple[TxResult, bytes]:
     try:
-        checked, account = decode_and_check(app, block_state, raw, height=block.height, expected_nonce=None,
-                                            sig_cache=sig_cache)
+        checked, account = decode_and_check(
+            app, block_state, raw, height=block.height, expected_nonce=None, sig_cache=sig_cache
+        )
     except TxRejectedError as exc:
         hash_hex = app.chain.hash_fn(raw).hex()
-        return TxResult(hash=hash_hex, code=exc.code, codespace=exc.codespace, log=exc.message, events=[],
-                        signer="", nonce=0), raw
+        return TxResult(
+            hash=hash_hex,
+            code=exc.code,
+            codespace=exc.codespace,
+            log=exc.message,
+            events=[],
+            signer="",
+            nonce=0,
+        ), raw
     body = checked.tx.body
     set_account(block_state, replace(account, nonce=body.nonce))
     tx_state = block_state.begin_tx()
-    ctx = Context(chain=app.chain, height=block.height, time=block.time, store=tx_state, signer=body.signer,
-                  tx_hash=checked.hash.hex())
+    ctx = Context(
+        chain=app.chain,
+        height=block.height,
+        time=block.time,
+        store=tx_state,
+        signer=body.signer,
+        tx_hash=checked.hash.hex(),
+    )
     error = _run_messages(app, ctx, checked.msgs)
     if error is None:
         tx_state.commit()
         code, codespace, log, events = 0, "", "", ctx.events
     else:
         code, codespace, log, events = error.code, error.codespace, error.message, []
-    return TxResult(hash=checked.hash.hex(), code=code, codespace=codespace, log=log,
-                    events=[_event_dict(e) for e in events], signer=body.signer,
-                    nonce=body.nonce), checked.canonical
+    return TxResult(
+        hash=checked.hash.hex(),
+        code=code,
+        codespace=codespace,
+        log=log,
+        events=[_event_dict(e) for e in events],
+        signer=body.signer,
+        nonce=body.nonce,
+    ), checked.canonical
 
 
 def _run_messages(app: App, ctx: Context, msgs: tuple[Msg, ...]) -> LedgerError | None:
@@ -259,12 +299,14 @@ def init_chain(app: App, genesis: Genesis, state: StateReader, tree: smt.NodeRea
         if module.init_genesis is not None:
             module.init_genesis(block_state, genesis.app_state, ctx)
     update = smt.compute_update(tree, app.chain.hash_fn, block_state.writes)
-    return GenesisOutcome(state_writes=block_state.writes, node_writes=update.node_writes, app_hash=update.root)
+    return GenesisOutcome(
+        state_writes=block_state.writes, node_writes=update.node_writes, app_hash=update.root
+    )
 
 
 def check_invariants(app: App, state: StateReader) -> list[str]:
     """Run every module invariant; returns ``"<module>/<name>: <violation>"`` lines (empty = sound)."""
-    broken = []
+    broken: list[str] = []
     for module in app.modules:
         for name, invariant in module.invariants:
             broken.extend(f"{module.name}/{name}: {problem}" for problem in invariant(state))

@@ -9,7 +9,9 @@ Height = int
 """A block height (the genesis state is height 0; the first block is height 1)."""
 
 TimestampMs = int
-"""Block time in integer milliseconds since the Unix epoch, decided by the producer, never read from a clock."""
+"""Block time in integer milliseconds since the Unix epoch.
+
+Decided by the producer, never read from a clock."""
 
 HexStr = str
 """Lower-case hexadecimal text of some bytes."""

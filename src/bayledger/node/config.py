@@ -47,8 +47,9 @@ def _coerce(name: str, raw: Any, kind: type) -> Any:
     return str(raw)
 
 
-def load_config(home: Path, overrides: dict[str, Any] | None = None,
-                environ: dict[str, str] | None = None) -> NodeConfig:
+def load_config(
+    home: Path, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> NodeConfig:
     """Read ``home/config.toml``, then ``BAYLEDGER_<SETTING>`` variables, then ``overrides``."""
     values: dict[str, Any] = {}
     path = home / "config.toml"

@@ -69,8 +69,15 @@ class BoundedSet(set[bytes]):
 class EmbeddedNode(NodeQueries):
     """A single-validator node over one SQLite file."""
 
-    def __init__(self, home: Path, validator_key: SigningKey, *, synchronous: str = "FULL",
-                 mempool_size: int = 50_000, mempool_per_account: int = 5_000) -> None:
+    def __init__(
+        self,
+        home: Path,
+        validator_key: SigningKey,
+        *,
+        synchronous: str = "FULL",
+        mempool_size: int = 50_000,
+        mempool_per_account: int = 5_000,
+    ) -> None:
         self.home = NodeHome(home)
         self.genesis_doc: Genesis = self.home.read_genesis()
         self.app: App = build_app(self.genesis_doc)
@@ -110,7 +117,9 @@ class EmbeddedNode(NodeQueries):
             log.info("initialised chain %s at app hash %s", self.genesis_doc.chain_id, outcome.app_hash.hex())
             return
         if stored != genesis_bytes:
-            raise NodeStateError(f"{self.home.database_path} belongs to another genesis than {self.home.genesis_path}")
+            raise NodeStateError(
+                f"{self.home.database_path} belongs to another genesis than {self.home.genesis_path}"
+            )
         root = smt.get_root(self.db.writer_tree, self.app.chain.hash_fn).hex()
         recorded = (self.db.get_meta("app_hash", self.db.writer) or b"").decode()
         if root != recorded:
@@ -162,14 +171,22 @@ class EmbeddedNode(NodeQueries):
             last_time = int(self.db.get_meta("last_time", writer) or b"0")
             block_time = max(int(time.time() * 1000), last_time + 1)
             previous_hash = (self.db.get_meta("last_hash", writer) or b"").decode()
-            block = BlockInput(height=height, time=block_time, proposer=self._proposer_did(),
-                               previous_hash=previous_hash, txs=[e.raw for e in entries])
+            block = BlockInput(
+                height=height,
+                time=block_time,
+                proposer=self._proposer_did(),
+                previous_hash=previous_hash,
+                txs=[e.raw for e in entries],
+            )
             outcome = apply_block(self.app, self.db.writer_state, self.db.writer_tree, block, self.sig_cache)
             header = self._header(block, outcome)
             block_hash = compute_header_hash(self.app.chain.hash_fn, header)
-            signature = CommitSignature(validator=self._proposer_did(), key_type=self.validator_key.key_type,
-                                        public_key=self.validator_key.public_key,
-                                        signature=self.validator_key.sign(header_sign_bytes(block_hash)))
+            signature = CommitSignature(
+                validator=self._proposer_did(),
+                key_type=self.validator_key.key_type,
+                public_key=self.validator_key.public_key,
+                signature=self.validator_key.sign(header_sign_bytes(block_hash)),
+            )
             self._persist(header, block_hash.hex(), signature, outcome)
         self.mempool.remove([e.hash for e in entries], self._committed_nonces(outcome.results))
         block_dict = self.get_block(height)
@@ -183,19 +200,33 @@ class EmbeddedNode(NodeQueries):
 
     def _header(self, block: BlockInput, outcome: BlockOutcome) -> BlockHeader:
         hash_fn = self.app.chain.hash_fn
-        return BlockHeader(chain_id=self.genesis_doc.chain_id, height=block.height, time=block.time,
-                           previous_hash=block.previous_hash, tx_root=outcome.tx_root.hex(),
-                           results_hash=outcome.results_hash.hex(), app_hash=outcome.app_hash.hex(),
-                           validators_hash=compute_validators_hash(hash_fn, self.genesis_doc.validators).hex(),
-                           proposer=block.proposer)
+        return BlockHeader(
+            chain_id=self.genesis_doc.chain_id,
+            height=block.height,
+            time=block.time,
+            previous_hash=block.previous_hash,
+            tx_root=outcome.tx_root.hex(),
+            results_hash=outcome.results_hash.hex(),
+            app_hash=outcome.app_hash.hex(),
+            validators_hash=compute_validators_hash(hash_fn, self.genesis_doc.validators).hex(),
+            proposer=block.proposer,
+        )
 
-    def _persist(self, header: BlockHeader, block_hash: str, signature: CommitSignature,
-                 outcome: BlockOutcome) -> None:
+    def _persist(
+        self, header: BlockHeader, block_hash: str, signature: CommitSignature, outcome: BlockOutcome
+    ) -> None:
         txs = [_tx_row(result, raw) for result, raw in zip(outcome.results, outcome.tx_bytes, strict=True)]
         with self.db.write_transaction() as conn:
             self.db.apply_writes(conn, outcome.state_writes, outcome.node_writes)
-            self.db.insert_block(conn, height=header.height, block_hash=block_hash, header=encode_record(header),
-                                 signatures=msgspec.json.encode([signature]), time=header.time, txs=txs)
+            self.db.insert_block(
+                conn,
+                height=header.height,
+                block_hash=block_hash,
+                header=encode_record(header),
+                signatures=msgspec.json.encode([signature]),
+                time=header.time,
+                txs=txs,
+            )
             self.db.set_meta(conn, "height", str(header.height).encode())
             self.db.set_meta(conn, "app_hash", header.app_hash.encode())
             self.db.set_meta(conn, "last_hash", block_hash.encode())
@@ -216,17 +247,22 @@ class EmbeddedNode(NodeQueries):
         reader = self._reader_state()
         height = self.height + 1
         expected = self._expected_nonce(raw, reader)
-        checked, account = decode_and_check(self.app, reader, raw, height=height, expected_nonce=expected,
-                                            sig_cache=self.sig_cache)
+        checked, account = decode_and_check(
+            self.app, reader, raw, height=height, expected_nonce=expected, sig_cache=self.sig_cache
+        )
         signer = checked.tx.body.signer
         with self.mempool.lock:
             # another submission of the same signer may have queued meanwhile: re-check the nonce
             again = self.mempool.expected_nonce(signer, account.nonce)
             if again != checked.tx.body.nonce:
-                decode_and_check(self.app, reader, raw, height=height, expected_nonce=again,
-                                 sig_cache=self.sig_cache)
-            self.mempool.add(MempoolEntry(hash=checked.hash.hex(), raw=checked.canonical, signer=signer,
-                                          nonce=checked.tx.body.nonce))
+                decode_and_check(
+                    self.app, reader, raw, height=height, expected_nonce=again, sig_cache=self.sig_cache
+                )
+            self.mempool.add(
+                MempoolEntry(
+                    hash=checked.hash.hex(), raw=checked.canonical, signer=signer, nonce=checked.tx.body.nonce
+                )
+            )
         return {"hash": checked.hash.hex()}
 
     def _expected_nonce(self, raw: bytes, reader: Any) -> int | None:
@@ -280,5 +316,12 @@ def _tx_row(result: TxResult, raw: bytes) -> dict[str, Any]:
         attrs = [(k, str(v)) for k, v in event.items() if k != "type" and isinstance(v, str | int)]
         accounts.update(v for _, v in attrs if v.startswith("did:"))
         events.append((str(event["type"]), msgspec.json.encode(event), attrs))
-    return {"hash": result.hash, "signer": result.signer, "code": result.code, "raw": raw,
-            "result": encode_result(result), "accounts": accounts, "events": events}
+    return {
+        "hash": result.hash,
+        "signer": result.signer,
+        "code": result.code,
+        "raw": raw,
+        "result": encode_result(result),
+        "accounts": accounts,
+        "events": events,
+    }

@@ -65,8 +65,10 @@ class EventFeed:
         items: list[dict[str, Any]] = [{"kind": "block", "block": block}]
         height = block["header"]["height"]
         for result in results:
-            items.extend({"kind": "event", "height": height, "tx_hash": result.hash, "event": event}
-                         for event in result.events)
+            items.extend(
+                {"kind": "event", "height": height, "tx_hash": result.hash, "event": event}
+                for event in result.events
+            )
         with self._lock:
             subscribers = list(self._subscribers)
         for sub in subscribers:

@@ -55,10 +55,18 @@ def generate_key(key_type: str) -> SigningKey:
     raise HomeError(f"unknown key type {key_type!r}; use ed25519 or sm2")
 
 
-def init_home(root: Path, *, chain_id: str, hash_algorithm: str, passphrase: str,
-              validator_key_type: str = "ed25519", accounts: tuple[tuple[str, str], ...] = (("operator", "ed25519"),),
-              did_ac_code: str | None = None, genesis_time_ms: int | None = None,
-              config: NodeConfig | None = None) -> Genesis:
+def init_home(
+    root: Path,
+    *,
+    chain_id: str,
+    hash_algorithm: str,
+    passphrase: str,
+    validator_key_type: str = "ed25519",
+    accounts: tuple[tuple[str, str], ...] = (("operator", "ed25519"),),
+    did_ac_code: str | None = None,
+    genesis_time_ms: int | None = None,
+    config: NodeConfig | None = None,
+) -> Genesis:
     """Create a node directory with a validator key, named account keys and a genesis listing them all.
 
     The validator's key is also a genesis account (the zone operator can act at once).
@@ -71,7 +79,9 @@ def init_home(root: Path, *, chain_id: str, hash_algorithm: str, passphrase: str
     keyring = home.keyring
     validator = generate_key(validator_key_type)
     keyring.save("validator", validator, passphrase)
-    genesis_accounts = [{"key_type": validator.key_type, "public_key": validator.public_key, "name": "validator"}]
+    genesis_accounts: list[dict[str, object]] = [
+        {"key_type": validator.key_type, "public_key": validator.public_key, "name": "validator"}
+    ]
     for name, key_type in accounts:
         key = generate_key(key_type)
         keyring.save(name, key, passphrase)
@@ -80,8 +90,11 @@ def init_home(root: Path, *, chain_id: str, hash_algorithm: str, passphrase: str
         chain_id=chain_id,
         genesis_time=int(time.time() * 1000) if genesis_time_ms is None else genesis_time_ms,
         hash_algorithm=hash_algorithm,
-        validators=[GenesisValidator(name="validator", key_type=validator.key_type,
-                                     public_key=validator.public_key, power=10)],
+        validators=[
+            GenesisValidator(
+                name="validator", key_type=validator.key_type, public_key=validator.public_key, power=10
+            )
+        ],
         app_state={"accounts": [_builtins(a) for a in genesis_accounts]},
         params=ConsensusParams(),
         did_ac_code=did_ac_code,

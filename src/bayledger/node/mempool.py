@@ -56,7 +56,7 @@ class Mempool:
     def peek(self, limit: int) -> list[MempoolEntry]:
         """Up to ``limit`` oldest entries, left in the pool until ``remove`` after commit."""
         with self.lock:
-            out = []
+            out: list[MempoolEntry] = []
             for entry in self._entries.values():
                 if len(out) >= limit:
                     break
@@ -68,8 +68,11 @@ class Mempool:
         with self.lock:
             for tx_hash in hashes:
                 self._forget(tx_hash)
-            stale = [h for h, e in self._entries.items()
-                     if e.signer in committed_nonces and e.nonce <= committed_nonces[e.signer]]
+            stale = [
+                h
+                for h, e in self._entries.items()
+                if e.signer in committed_nonces and e.nonce <= committed_nonces[e.signer]
+            ]
             for tx_hash in stale:
                 self._forget(tx_hash)
 

@@ -47,8 +47,15 @@ class NodeQueries:
                 "latest_time": int(self.db.get_meta("last_time", conn) or b"0"),
                 "mempool_size": 0,
                 "node_version": "",
-                "validators": [{"name": v.name, "key_type": v.key_type, "power": v.power,
-                                "did": v.did(self._genesis.did_ac_code)} for v in self._genesis.validators],
+                "validators": [
+                    {
+                        "name": v.name,
+                        "key_type": v.key_type,
+                        "power": v.power,
+                        "did": v.did(self._genesis.did_ac_code),
+                    }
+                    for v in self._genesis.validators
+                ],
             }
 
     def genesis(self) -> dict[str, Any]:
@@ -82,8 +89,9 @@ class NodeQueries:
         """Newest blocks first."""
         return q.list_blocks(self.db.reader, offset, limit)
 
-    def search_events(self, *, event_type: str | None, attribute: str | None, value: str | None,
-                      offset: int, limit: int) -> dict[str, Any]:
+    def search_events(
+        self, *, event_type: str | None, attribute: str | None, value: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
         """Events by type and/or attribute=value."""
         return q.search_events(self.db.reader, event_type, attribute, value, offset, limit)
 
@@ -105,8 +113,9 @@ class NodeQueries:
             data["attestations"] = [_builtins(a) for a in list_attestations(state, anchor_id)]
             return data
 
-    def list_anchors(self, *, owner: str | None, content_hash: str | None, offset: int,
-                     limit: int) -> dict[str, Any]:
+    def list_anchors(
+        self, *, owner: str | None, content_hash: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
         """Anchors, optionally by owner or content hash, in id order."""
         with self.db.snapshot() as conn:
             state = ConnectionState(conn)
@@ -118,7 +127,7 @@ class NodeQueries:
                 anchors = [a for a in (get_anchor(state, i) for i in ids or []) if a is not None]
             else:
                 anchors = list_anchors(state)
-            items = [_builtins(a) for a in anchors[offset:offset + limit]]
+            items = [_builtins(a) for a in anchors[offset : offset + limit]]
             return q.page(items, len(anchors), offset, limit)
 
     def prove(self, module: str, kind: str, ident: str) -> dict[str, Any]:
@@ -135,10 +144,16 @@ class NodeQueries:
             app_hash = (self.db.get_meta("app_hash", conn) or b"").decode()
             block = q.get_block(conn, height) if height else None
         value = None if raw is None else msgspec.json.decode(raw)
-        return {"height": height, "app_hash": app_hash, "key": key.hex(), "value": value,
-                "value_raw": None if raw is None else raw.hex(), "proof": msgspec.to_builtins(proof),
-                "header": None if block is None else block["header"],
-                "signatures": [] if block is None else block["signatures"]}
+        return {
+            "height": height,
+            "app_hash": app_hash,
+            "key": key.hex(),
+            "value": value,
+            "value_raw": None if raw is None else raw.hex(),
+            "proof": msgspec.to_builtins(proof),
+            "header": None if block is None else block["header"],
+            "signatures": [] if block is None else block["signatures"],
+        }
 
     def check_invariants(self) -> dict[str, Any]:
         """Every module invariant on the committed state."""

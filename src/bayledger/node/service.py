@@ -91,8 +91,9 @@ class NodeService(Protocol):
         """Page of blocks, newest first."""
         ...
 
-    def search_events(self, *, event_type: str | None, attribute: str | None, value: str | None,
-                      offset: int, limit: int) -> dict[str, Any]:
+    def search_events(
+        self, *, event_type: str | None, attribute: str | None, value: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
         """Page of ``{"height", "tx_hash", "index", "event"}`` matching type and/or attribute=value."""
         ...
 
@@ -104,8 +105,9 @@ class NodeService(Protocol):
         """Anchor record with its attestations."""
         ...
 
-    def list_anchors(self, *, owner: str | None, content_hash: str | None, offset: int,
-                     limit: int) -> dict[str, Any]:
+    def list_anchors(
+        self, *, owner: str | None, content_hash: str | None, offset: int, limit: int
+    ) -> dict[str, Any]:
         """Page of anchors, optionally filtered by owner or content hash."""
         ...
 

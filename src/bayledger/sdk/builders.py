@@ -24,18 +24,35 @@ def msg_to_dict(msg: Msg | dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def build_body(*, chain_id: str, signer: str, nonce: int, msgs: Sequence[Msg | dict[str, Any]], memo: str = "",
-               expiry_height: int = 0) -> TxBody:
+def build_body(
+    *,
+    chain_id: str,
+    signer: str,
+    nonce: int,
+    msgs: Sequence[Msg | dict[str, Any]],
+    memo: str = "",
+    expiry_height: int = 0,
+) -> TxBody:
     """A transaction body ready to sign."""
-    return TxBody(chain_id=chain_id, signer=signer, nonce=nonce, msgs=[msg_to_dict(m) for m in msgs], memo=memo,
-                  expiry_height=expiry_height)
+    return TxBody(
+        chain_id=chain_id,
+        signer=signer,
+        nonce=nonce,
+        msgs=[msg_to_dict(m) for m in msgs],
+        memo=memo,
+        expiry_height=expiry_height,
+    )
 
 
 def sign_tx(body: TxBody, keys: Sequence[SigningKey]) -> Tx:
     """Sign ``body`` with each key (one key for a plain account, several for a multi-sig account)."""
     to_sign = sign_bytes(body)
-    return Tx(body=body, signatures=[Signature(key_type=k.key_type, public_key=k.public_key,
-                                               signature=k.sign(to_sign)) for k in keys])
+    return Tx(
+        body=body,
+        signatures=[
+            Signature(key_type=k.key_type, public_key=k.public_key, signature=k.sign(to_sign)) for k in keys
+        ],
+    )
 
 
 def encode_tx(tx: Tx) -> bytes:
@@ -48,12 +65,14 @@ def signer_of(key: SigningKey, weight: int = 1) -> Signer:
     return Signer(key_type=key.key_type, public_key=key.public_key, weight=weight)
 
 
-def create_account(creator: str, key: SigningKey | tuple[str, bytes], signers: Sequence[Signer] = (),
-                   threshold: int = 0) -> MsgCreateAccount:
+def create_account(
+    creator: str, key: SigningKey | tuple[str, bytes], signers: Sequence[Signer] = (), threshold: int = 0
+) -> MsgCreateAccount:
     """MsgCreateAccount for the DID of ``key`` (a SigningKey or a (key_type, public_key) pair)."""
     key_type, public_key = (key.key_type, key.public_key) if not isinstance(key, tuple) else key
-    return MsgCreateAccount(creator=creator, key_type=key_type, public_key=public_key, signers=list(signers),
-                            threshold=threshold)
+    return MsgCreateAccount(
+        creator=creator, key_type=key_type, public_key=public_key, signers=list(signers), threshold=threshold
+    )
 
 
 def update_signers(account: str, signers: Sequence[Signer], threshold: int) -> MsgUpdateSigners:
@@ -61,14 +80,28 @@ def update_signers(account: str, signers: Sequence[Signer], threshold: int) -> M
     return MsgUpdateSigners(account=account, signers=list(signers), threshold=threshold)
 
 
-def create_anchor(owner: str, content_hash: str, *, hash_algorithm: str = "sha256", anchor_type: str = "document",
-                  uri: str = "", metadata: dict[str, str] | None = None) -> MsgCreateAnchor:
+def create_anchor(
+    owner: str,
+    content_hash: str,
+    *,
+    hash_algorithm: str = "sha256",
+    anchor_type: str = "document",
+    uri: str = "",
+    metadata: dict[str, str] | None = None,
+) -> MsgCreateAnchor:
     """MsgCreateAnchor of a content hash (64 lower-case hex characters)."""
-    return MsgCreateAnchor(owner=owner, content_hash=content_hash, hash_algorithm=hash_algorithm,
-                           anchor_type=anchor_type, uri=uri, metadata=dict(metadata or {}))
+    return MsgCreateAnchor(
+        owner=owner,
+        content_hash=content_hash,
+        hash_algorithm=hash_algorithm,
+        anchor_type=anchor_type,
+        uri=uri,
+        metadata=dict(metadata or {}),
+    )
 
 
 def attest_anchor(attester: str, anchor_id: str, statement: str, evidence_hash: str = "") -> MsgAttestAnchor:
     """MsgAttestAnchor by a third party."""
-    return MsgAttestAnchor(attester=attester, anchor_id=anchor_id, statement=statement,
-                           evidence_hash=evidence_hash)
+    return MsgAttestAnchor(
+        attester=attester, anchor_id=anchor_id, statement=statement, evidence_hash=evidence_hash
+    )

@@ -27,7 +27,9 @@ def verify_proof_answer(genesis: Genesis, answer: dict[str, Any]) -> Any:
     """
     if answer.get("header") is None:
         raise LightClientError("the answer has no signed header (the chain has no block yet)")
-    signed = msgspec.convert({"header": answer["header"], "signatures": answer["signatures"]}, type=SignedHeader)
+    signed = msgspec.convert(
+        {"header": answer["header"], "signatures": answer["signatures"]}, type=SignedHeader
+    )
     proof = msgspec.convert(answer["proof"], type=smt.StateProof)
     key = bytes.fromhex(answer["key"])
     raw = None if answer.get("value_raw") is None else bytes.fromhex(answer["value_raw"])

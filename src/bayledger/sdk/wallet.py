@@ -1,8 +1,8 @@
 """Build–sign–submit–wait with a node: the SDK's everyday entry point.
 
-    client = Client("http://127.0.0.1:26657")
-    alice = Wallet(client, [alice_key])
-    result = alice.send(create_anchor(alice.did, content_hash))   # waits for commit by default
+client = Client("http://127.0.0.1:26657")
+alice = Wallet(client, [alice_key])
+result = alice.send(create_anchor(alice.did, content_hash))   # waits for commit by default
 """
 
 from __future__ import annotations
@@ -57,15 +57,34 @@ class Wallet:
             self._next_nonce = int(self.client.get_account(self.did)["nonce"]) + 1
         return self._next_nonce
 
-    def sign(self, msgs: Sequence[Msg | dict[str, Any]], *, memo: str = "", expiry_height: int = 0,
-             nonce: int | None = None) -> bytes:
+    def sign(
+        self,
+        msgs: Sequence[Msg | dict[str, Any]],
+        *,
+        memo: str = "",
+        expiry_height: int = 0,
+        nonce: int | None = None,
+    ) -> bytes:
         """Signed wire bytes of a transaction with ``msgs`` (does not submit)."""
-        body = build_body(chain_id=self.chain_id, signer=self.did, nonce=self.next_nonce() if nonce is None else nonce,
-                          msgs=msgs, memo=memo, expiry_height=expiry_height)
+        body = build_body(
+            chain_id=self.chain_id,
+            signer=self.did,
+            nonce=self.next_nonce() if nonce is None else nonce,
+            msgs=msgs,
+            memo=memo,
+            expiry_height=expiry_height,
+        )
         return encode_tx(sign_tx(body, self.keys))
 
-    def send(self, *msgs: Msg | dict[str, Any], memo: str = "", wait: bool = True, timeout: float = 10.0,
-             expiry_height: int = 0, check: bool = True) -> dict[str, Any]:
+    def send(
+        self,
+        *msgs: Msg | dict[str, Any],
+        memo: str = "",
+        wait: bool = True,
+        timeout: float = 10.0,
+        expiry_height: int = 0,
+        check: bool = True,
+    ) -> dict[str, Any]:
         """Sign and submit; with ``wait`` return the committed result (TxFailedError if it failed and
         ``check``). A nonce conflict refreshes the nonce from the node and retries once."""
         for attempt in (1, 2):

@@ -17,8 +17,12 @@ def block_row_to_dict(conn: sqlite3.Connection, row: tuple[Any, ...]) -> dict[st
     """A ``blocks`` row as the service's block shape (with its tx hashes)."""
     height, block_hash, header, signatures = row
     hashes = [r[0] for r in conn.execute("SELECT hash FROM txs WHERE height = ? ORDER BY idx", (height,))]
-    return {"header": msgspec.json.decode(header), "hash": block_hash, "txs": hashes,
-            "signatures": msgspec.json.decode(signatures)}
+    return {
+        "header": msgspec.json.decode(header),
+        "hash": block_hash,
+        "txs": hashes,
+        "signatures": msgspec.json.decode(signatures),
+    }
 
 
 def get_block(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | None:
@@ -36,8 +40,10 @@ def get_block(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | None
 def list_blocks(conn: sqlite3.Connection, offset: int, limit: int) -> dict[str, Any]:
     """Newest blocks first."""
     total = conn.execute("SELECT COUNT(*) FROM blocks").fetchone()[0]
-    rows = conn.execute("SELECT height, hash, header, signatures FROM blocks ORDER BY height DESC "
-                        "LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    rows = conn.execute(
+        "SELECT height, hash, header, signatures FROM blocks ORDER BY height DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
     return page([block_row_to_dict(conn, r) for r in rows], total, offset, limit)
 
 
@@ -59,8 +65,10 @@ _TX_COLUMNS = "height, idx, raw, result"
 
 def get_tx(conn: sqlite3.Connection, tx_hash: str) -> dict[str, Any] | None:
     """A committed tx by hash; a successful inclusion wins over rejected copies of the same bytes."""
-    row = conn.execute(f"SELECT {_TX_COLUMNS} FROM txs WHERE hash = ? ORDER BY code != 0, height, idx LIMIT 1",
-                       (tx_hash.lower(),)).fetchone()
+    row = conn.execute(
+        f"SELECT {_TX_COLUMNS} FROM txs WHERE hash = ? ORDER BY code != 0, height, idx LIMIT 1",
+        (tx_hash.lower(),),
+    ).fetchone()
     return None if row is None else tx_row_to_dict(row)
 
 
@@ -68,24 +76,33 @@ def list_txs(conn: sqlite3.Connection, account: str | None, offset: int, limit: 
     """Newest txs first, optionally only those touching ``account``."""
     if account is None:
         total = conn.execute("SELECT COUNT(*) FROM txs").fetchone()[0]
-        rows = conn.execute(f"SELECT {_TX_COLUMNS} FROM txs ORDER BY height DESC, idx DESC LIMIT ? OFFSET ?",
-                            (limit, offset)).fetchall()
+        rows = conn.execute(
+            f"SELECT {_TX_COLUMNS} FROM txs ORDER BY height DESC, idx DESC LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
     else:
         total = conn.execute("SELECT COUNT(*) FROM tx_accounts WHERE account = ?", (account,)).fetchone()[0]
         rows = conn.execute(
             f"SELECT {', '.join('t.' + c for c in _TX_COLUMNS.split(', '))} FROM tx_accounts a "
             "JOIN txs t ON t.height = a.height AND t.idx = a.idx WHERE a.account = ? "
-            "ORDER BY a.height DESC, a.idx DESC LIMIT ? OFFSET ?", (account, limit, offset)).fetchall()
+            "ORDER BY a.height DESC, a.idx DESC LIMIT ? OFFSET ?",
+            (account, limit, offset),
+        ).fetchall()
     return page([tx_row_to_dict(r) for r in rows], total, offset, limit)
 
 
-def search_events(conn: sqlite3.Connection, event_type: str | None, attribute: str | None, value: str | None,
-                  offset: int, limit: int) -> dict[str, Any]:
+def search_events(
+    conn: sqlite3.Connection,
+    event_type: str | None,
+    attribute: str | None,
+    value: str | None,
+    offset: int,
+    limit: int,
+) -> dict[str, Any]:
     """Events by type and/or attribute=value, oldest first."""
     where, params = [], []
     source = "events e"
     if attribute is not None:
-        source = ("event_attrs a JOIN events e ON e.height = a.height AND e.idx = a.idx AND e.ev = a.ev")
+        source = "event_attrs a JOIN events e ON e.height = a.height AND e.idx = a.idx AND e.ev = a.ev"
         where.append("a.attr = ?")
         params.append(attribute)
         if value is not None:
@@ -96,7 +113,10 @@ def search_events(conn: sqlite3.Connection, event_type: str | None, attribute: s
         params.append(event_type)
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     total = conn.execute(f"SELECT COUNT(*) FROM {source} {clause}", params).fetchone()[0]
-    rows = conn.execute(f"SELECT e.height, e.tx_hash, e.idx, e.body FROM {source} {clause} "
-                        "ORDER BY e.height, e.idx, e.ev LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+    rows = conn.execute(
+        f"SELECT e.height, e.tx_hash, e.idx, e.body FROM {source} {clause} "
+        "ORDER BY e.height, e.idx, e.ev LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
     items = [{"height": h, "tx_hash": t, "index": i, "event": msgspec.json.decode(b)} for h, t, i, b in rows]
     return page(items, total, offset, limit)

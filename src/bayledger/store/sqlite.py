@@ -17,7 +17,6 @@ from typing import Any
 from bayledger.store.schema import migrate
 
 
-
 def _prefix_upper_bound(prefix: bytes) -> bytes | None:
     """The smallest key greater than every key starting with ``prefix`` (None when there is none)."""
     stripped = prefix.rstrip(b"\xff")
@@ -29,8 +28,9 @@ def _prefix_upper_bound(prefix: bytes) -> bytes | None:
 class ConnectionState:
     """Committed state read through one connection (implements the core's ``StateReader``)."""
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None,
-                 cache_limit: int = 0) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None, cache_limit: int = 0
+    ) -> None:
         self.conn = conn
         self.cache = cache
         self.cache_limit = cache_limit
@@ -54,8 +54,9 @@ class ConnectionState:
         if upper is None:
             rows = self.conn.execute("SELECT key, value FROM state WHERE key >= ? ORDER BY key", (prefix,))
         else:
-            rows = self.conn.execute("SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key",
-                                     (prefix, upper))
+            rows = self.conn.execute(
+                "SELECT key, value FROM state WHERE key >= ? AND key < ? ORDER BY key", (prefix, upper)
+            )
         for key, value in rows.fetchall():
             yield bytes(key), bytes(value)
 
@@ -63,8 +64,9 @@ class ConnectionState:
 class ConnectionTree:
     """Committed Merkle-tree nodes read through one connection (implements the core's ``NodeReader``)."""
 
-    def __init__(self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None,
-                 cache_limit: int = 0) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None, cache_limit: int = 0
+    ) -> None:
         self.conn = conn
         self.cache = cache
         self.cache_limit = cache_limit
@@ -86,8 +88,14 @@ class ConnectionTree:
 class Database:
     """A node's SQLite database file."""
 
-    def __init__(self, path: Path, *, synchronous: str = "FULL", state_cache: int = 200_000,
-                 tree_cache: int = 1_000_000) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: str = "FULL",
+        state_cache: int = 200_000,
+        tree_cache: int = 1_000_000,
+    ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be FULL or NORMAL")
         self.path = path
@@ -160,11 +168,17 @@ class Database:
 
     # --- state and tree writes (inside a write transaction) ----------------------------------------
 
-    def apply_writes(self, conn: sqlite3.Connection, state_writes: dict[bytes, bytes | None],
-                     node_writes: dict[bytes, bytes | None]) -> None:
+    def apply_writes(
+        self,
+        conn: sqlite3.Connection,
+        state_writes: dict[bytes, bytes | None],
+        node_writes: dict[bytes, bytes | None],
+    ) -> None:
         """Persist a block's state and tree writes and keep the writer caches in step."""
-        for table, writes, cache in (("state", state_writes, self._state_cache),
-                                     ("tree", node_writes, self._tree_cache)):
+        for table, writes, cache in (
+            ("state", state_writes, self._state_cache),
+            ("tree", node_writes, self._tree_cache),
+        ):
             upserts = [(k, v) for k, v in writes.items() if v is not None]
             deletes = [(k,) for k, v in writes.items() if v is None]
             if upserts:
@@ -175,24 +189,51 @@ class Database:
                 if key in cache:
                     cache[key] = value
 
-    def insert_block(self, conn: sqlite3.Connection, *, height: int, block_hash: str, header: bytes,
-                     signatures: bytes, time: int, txs: list[dict[str, Any]]) -> None:
+    def insert_block(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        height: int,
+        block_hash: str,
+        header: bytes,
+        signatures: bytes,
+        time: int,
+        txs: list[dict[str, Any]],
+    ) -> None:
         """Insert a block and its txs, results, account and event index rows.
 
         Each item of ``txs``: hash, signer, code, raw, result (bytes), accounts (set of DIDs), events
         (list of (type, body bytes, [(attr, value)])).
         """
-        conn.execute("INSERT INTO blocks (height, hash, header, signatures, tx_count, time) VALUES (?,?,?,?,?,?)",
-                     (height, block_hash, header, signatures, len(txs), time))
+        conn.execute(
+            "INSERT INTO blocks (height, hash, header, signatures, tx_count, time) VALUES (?,?,?,?,?,?)",
+            (height, block_hash, header, signatures, len(txs), time),
+        )
         conn.executemany(
             "INSERT INTO txs (height, idx, hash, signer, code, raw, result) VALUES (?,?,?,?,?,?,?)",
-            [(height, i, t["hash"], t["signer"], t["code"], t["raw"], t["result"]) for i, t in enumerate(txs)])
-        conn.executemany("INSERT OR IGNORE INTO tx_accounts (account, height, idx) VALUES (?,?,?)",
-                         [(a, height, i) for i, t in enumerate(txs) for a in t["accounts"]])
+            [
+                (height, i, t["hash"], t["signer"], t["code"], t["raw"], t["result"])
+                for i, t in enumerate(txs)
+            ],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO tx_accounts (account, height, idx) VALUES (?,?,?)",
+            [(a, height, i) for i, t in enumerate(txs) for a in t["accounts"]],
+        )
         conn.executemany(
             "INSERT INTO events (height, idx, ev, type, tx_hash, body) VALUES (?,?,?,?,?,?)",
-            [(height, i, e, ev[0], t["hash"], ev[1]) for i, t in enumerate(txs) for e, ev in enumerate(t["events"])])
+            [
+                (height, i, e, ev[0], t["hash"], ev[1])
+                for i, t in enumerate(txs)
+                for e, ev in enumerate(t["events"])
+            ],
+        )
         conn.executemany(
             "INSERT OR IGNORE INTO event_attrs (attr, value, height, idx, ev) VALUES (?,?,?,?,?)",
-            [(attr, value, height, i, e) for i, t in enumerate(txs) for e, ev in enumerate(t["events"])
-             for attr, value in ev[2]])
+            [
+                (attr, value, height, i, e)
+                for i, t in enumerate(txs)
+                for e, ev in enumerate(t["events"])
+                for attr, value in ev[2]
+            ],
+        )

@@ -31,5 +31,6 @@ def init_genesis(store: WritableState, app_state: dict[str, Any], ctx: Context) 
         did = did_from_public_key(entry.key_type, entry.public_key, ctx.chain.did_ac_code)
         if get_account(store, did) is not None:
             raise ValueError(f"genesis lists account {did} twice")
-        set_account(store, Account(did=did, signers=signers, threshold=entry.threshold, nonce=0,
-                                   created_height=0))
+        set_account(
+            store, Account(did=did, signers=signers, threshold=entry.threshold, nonce=0, created_height=0)
+        )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from bayledger.core.context import Context
 from bayledger.core.did import did_from_public_key
-from bayledger.core.modules.accounts.errors import AccountExistsError, AccountNotFoundError, InvalidSignerSetError
+from bayledger.core.modules.accounts.errors import (
+    AccountExistsError,
+    AccountNotFoundError,
+    InvalidSignerSetError,
+)
 from bayledger.core.modules.accounts.events import EventCreateAccount, EventUpdateSigners
 from bayledger.core.modules.accounts.msgs import MsgCreateAccount, MsgUpdateSigners
 from bayledger.core.modules.accounts.state import Account, Signer, get_account, set_account
@@ -19,8 +23,9 @@ def process_create_account(ctx: Context, msg: MsgCreateAccount) -> None:
     threshold = msg.threshold if msg.signers else 1
     _check_signer_limit(ctx, signers)
 
-    set_account(ctx.store, Account(did=did, signers=signers, threshold=threshold, nonce=0,
-                                   created_height=ctx.height))
+    set_account(
+        ctx.store, Account(did=did, signers=signers, threshold=threshold, nonce=0, created_height=ctx.height)
+    )
 
     ctx.emit(EventCreateAccount(did=did, creator=msg.creator, threshold=threshold, signer_count=len(signers)))
 
@@ -32,8 +37,16 @@ def process_update_signers(ctx: Context, msg: MsgUpdateSigners) -> None:
         raise AccountNotFoundError(msg.account)
     _check_signer_limit(ctx, msg.signers)
 
-    set_account(ctx.store, Account(did=account.did, signers=msg.signers, threshold=msg.threshold,
-                                   nonce=account.nonce, created_height=account.created_height))
+    set_account(
+        ctx.store,
+        Account(
+            did=account.did,
+            signers=msg.signers,
+            threshold=msg.threshold,
+            nonce=account.nonce,
+            created_height=account.created_height,
+        ),
+    )
 
     ctx.emit(EventUpdateSigners(did=account.did, threshold=msg.threshold, signer_count=len(msg.signers)))
 

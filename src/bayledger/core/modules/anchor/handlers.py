@@ -33,12 +33,27 @@ def process_create_anchor(ctx: Context, msg: MsgCreateAnchor) -> None:
             raise AnchorExistsError(msg.owner, msg.content_hash, existing_id)
 
     anchor_id = next_anchor_id(ctx.store)
-    set_anchor(ctx.store, Anchor(id=anchor_id, owner=msg.owner, content_hash=msg.content_hash,
-                                 hash_algorithm=msg.hash_algorithm, anchor_type=msg.anchor_type, uri=msg.uri,
-                                 metadata=msg.metadata, height=ctx.height, time=ctx.time, attestation_count=0))
+    set_anchor(
+        ctx.store,
+        Anchor(
+            id=anchor_id,
+            owner=msg.owner,
+            content_hash=msg.content_hash,
+            hash_algorithm=msg.hash_algorithm,
+            anchor_type=msg.anchor_type,
+            uri=msg.uri,
+            metadata=msg.metadata,
+            height=ctx.height,
+            time=ctx.time,
+            attestation_count=0,
+        ),
+    )
 
-    ctx.emit(EventCreateAnchor(anchor_id=anchor_id, owner=msg.owner, content_hash=msg.content_hash,
-                               anchor_type=msg.anchor_type))
+    ctx.emit(
+        EventCreateAnchor(
+            anchor_id=anchor_id, owner=msg.owner, content_hash=msg.content_hash, anchor_type=msg.anchor_type
+        )
+    )
 
 
 def process_attest_anchor(ctx: Context, msg: MsgAttestAnchor) -> None:
@@ -51,9 +66,16 @@ def process_attest_anchor(ctx: Context, msg: MsgAttestAnchor) -> None:
     if get_attestation(ctx.store, msg.anchor_id, msg.attester) is not None:
         raise DuplicateAttestationError(msg.anchor_id, msg.attester)
 
-    set_attestation(ctx.store, Attestation(anchor_id=msg.anchor_id, attester=msg.attester,
-                                           statement=msg.statement, evidence_hash=msg.evidence_hash,
-                                           height=ctx.height))
+    set_attestation(
+        ctx.store,
+        Attestation(
+            anchor_id=msg.anchor_id,
+            attester=msg.attester,
+            statement=msg.statement,
+            evidence_hash=msg.evidence_hash,
+            height=ctx.height,
+        ),
+    )
     set_anchor(ctx.store, replace(anchor, attestation_count=anchor.attestation_count + 1))
 
     ctx.emit(EventAttestAnchor(anchor_id=msg.anchor_id, attester=msg.attester, statement=msg.statement))

@@ -53,7 +53,9 @@ def validate_create_anchor(msg: MsgCreateAnchor) -> None:
     if msg.hash_algorithm not in HASH_ALGORITHMS:
         raise InvalidAnchorError(f"hash_algorithm must be one of {HASH_ALGORITHMS}")
     if not _ANCHOR_TYPE.match(msg.anchor_type):
-        raise InvalidAnchorError("anchor_type must be 1-64 of a-z, 0-9 and '-', starting with a letter or digit")
+        raise InvalidAnchorError(
+            "anchor_type must be 1-64 of a-z, 0-9 and '-', starting with a letter or digit"
+        )
     if len(msg.uri) > MAX_URI_LENGTH:
         raise InvalidAnchorError(f"uri longer than {MAX_URI_LENGTH} characters")
     if len(msg.metadata) > MAX_METADATA_ENTRIES:

@@ -82,13 +82,13 @@ def set_anchor(store: WritableState, anchor: Anchor) -> None:
 def list_anchor_ids_by_hash(store: StateReader, content_hash: str) -> list[str]:
     """Ids of every anchor of ``content_hash``, in id order."""
     prefix = BY_HASH_PREFIX + content_hash.encode() + b"/"
-    return [key[len(prefix):].decode() for key, _ in store.iter_prefix(prefix)]
+    return [key[len(prefix) :].decode() for key, _ in store.iter_prefix(prefix)]
 
 
 def list_anchor_ids_by_owner(store: StateReader, owner: Did) -> list[str]:
     """Ids of every anchor owned by ``owner``, in id order."""
     prefix = BY_OWNER_PREFIX + owner.encode() + b"/"
-    return [key[len(prefix):].decode() for key, _ in store.iter_prefix(prefix)]
+    return [key[len(prefix) :].decode() for key, _ in store.iter_prefix(prefix)]
 
 
 def list_anchors(store: StateReader) -> list[Anchor]:
