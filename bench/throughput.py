@@ -3,7 +3,8 @@
 Figures, all measured in this one run so ratios are meaningful on a noisy machine:
 - ``ed25519_verify_per_s``: raw PyNaCl verification rate (the ceiling);
 - ``core_tx_per_s``: txs through ``apply_block`` alone (every signature verified, no cache);
-- ``node_tx_per_s``: txs through the embedded node, submit (CheckTx) → committed to SQLite;
+- ``node_tx_per_s``: txs through the embedded node, submit (CheckTx) → committed to SQLite, from
+  ``CLIENT_THREADS`` concurrent submitters (signature checks release the GIL, so they overlap);
 - ``commit_latency_ms``: p50/p99 from submit to commit in that node run;
 - ``per_tx_us_by_accounts``: core cost per tx with 10k / 100k / 1M accounts in state;
 - ``node_rss_mb``: resident memory at the start and end of the node run (flat = no growth with the chain).
@@ -42,6 +43,7 @@ from bayledger.keys import Ed25519SigningKey
 from bayledger.sdk import builders
 
 CHAIN_ID = "bayledger-bench-1"
+CLIENT_THREADS = 4  # concurrent submitters, like API worker threads; len(keys) must be a multiple
 
 
 def measure_raw_verify(seconds: float) -> float:
@@ -171,9 +173,21 @@ def measure_node(keys: list[Ed25519SigningKey], rounds: int) -> dict[str, object
         watcher.start()
         rss_start = rss_mb()
         node.start(block_interval_ms=50)
+
+        def client(share: list[bytes]) -> None:
+            for raw in share:
+                sent = time.perf_counter()
+                submitted[node.submit_tx(raw)["hash"]] = sent
+
+        # Client threads each own a slice of the senders, so every sender's nonces arrive in order
+        # (txs are interleaved across senders: tx i belongs to sender i % len(keys)).
+        shares = [txs[i::CLIENT_THREADS] for i in range(CLIENT_THREADS)]
+        clients = [threading.Thread(target=client, args=(share,)) for share in shares]
         begin = time.perf_counter()
-        for raw in txs:
-            submitted[node.submit_tx(raw)["hash"]] = time.perf_counter()
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
         done.set()
         watcher.join(timeout=600)
         end = max(committed.values())

@@ -23,27 +23,33 @@ class CanonicalEncodingError(ValueError):
 
 
 def _is_fast_path_safe(value: Any) -> bool:
-    """True when msgspec's sorted output is guaranteed to equal RFC 8785 for ``value``."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str) or item is None or isinstance(item, bool):
-            continue
-        if isinstance(item, int):
-            if -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
-                continue
-            return False
-        if isinstance(item, dict):
-            for key, sub in item.items():
-                if not isinstance(key, str) or not key.isascii():
-                    return False
-                stack.append(sub)
-            continue
-        if isinstance(item, list | tuple):
-            stack.extend(item)
-            continue
-        return False
-    return True
+    """True when msgspec's sorted output is guaranteed to equal RFC 8785 for ``value``.
+
+    Exact type checks (not isinstance) on purpose: a subclass of str or int could encode differently.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if kind is dict:
+        for key, sub in value.items():
+            if type(key) is not str or not key.isascii() or not _is_fast_path_safe(sub):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(_is_fast_path_safe(item) for item in value)
+    return False
+
+
+def is_fast_path_safe(value: Any) -> bool:
+    """Public form of the fast-path test, for encoders of typed records (see ``core/tx.py``)."""
+    return _is_fast_path_safe(value)
+
+
+def encode_sorted(value: Any) -> bytes:
+    """msgspec JSON with sorted keys: equal to RFC 8785 only when ``is_fast_path_safe`` holds."""
+    return _ENCODER.encode(value)
 
 
 def canonical_json(value: Any) -> bytes:

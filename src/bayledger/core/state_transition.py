@@ -39,7 +39,7 @@ from bayledger.core.merkle import compute_list_root
 from bayledger.core.modules.accounts.state import Account, get_account, set_account, signer_weight
 from bayledger.core.msg import Msg
 from bayledger.core.store import BlockState, StateReader
-from bayledger.core.tx import Tx, decode_tx, sign_bytes, tx_bytes
+from bayledger.core.tx import SIGN_DOMAIN, Tx, body_bytes, decode_tx, tx_bytes
 
 SignatureCache = MutableSet[bytes]
 """Signatures already verified (key = hash of key, signature and sign bytes). Verification is a pure
@@ -133,9 +133,10 @@ def decode_and_check(
     if account is None:
         raise UnknownAccountError(body.signer)
     _check_nonce(account, body.nonce, expected_nonce)
-    to_sign = sign_bytes(body)
+    canonical_body = body_bytes(body)
+    to_sign = SIGN_DOMAIN + canonical_body
     _check_signatures(app, account, tx, to_sign, sig_cache)
-    canonical = tx_bytes(tx)
+    canonical = tx_bytes(tx, canonical_body)
     return CheckedTx(tx=tx, canonical=canonical, hash=app.chain.hash_fn(canonical), msgs=msgs), account
 
 

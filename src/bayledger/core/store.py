@@ -8,6 +8,7 @@ the block the core returns the block's write set; the node persists it in one da
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -31,23 +32,34 @@ class DictState:
 
     def __init__(self, data: dict[bytes, bytes] | None = None) -> None:
         self.data: dict[bytes, bytes] = dict(data or {})
+        self._sorted_keys: list[bytes] | None = None  # rebuilt lazily after the key set changes
 
     def get(self, key: bytes) -> bytes | None:
         """The value at ``key`` or None."""
         return self.data.get(key)
 
     def iter_prefix(self, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
-        """Ascending (key, value) pairs under ``prefix``."""
-        for key in sorted(k for k in self.data if k.startswith(prefix)):
+        """Ascending (key, value) pairs under ``prefix`` (a binary search into the sorted keys)."""
+        if self._sorted_keys is None:
+            self._sorted_keys = sorted(self.data)
+        keys = self._sorted_keys
+        for index in range(bisect_left(keys, prefix), len(keys)):
+            key = keys[index]
+            if not key.startswith(prefix):
+                return
             yield key, self.data[key]
 
     def apply(self, writes: dict[bytes, bytes | None]) -> None:
         """Apply a write set (None deletes)."""
+        data = self.data
         for key, value in writes.items():
             if value is None:
-                self.data.pop(key, None)
+                if data.pop(key, None) is not None:
+                    self._sorted_keys = None
             else:
-                self.data[key] = value
+                if key not in data:
+                    self._sorted_keys = None
+                data[key] = value
 
 
 class _Overlay:

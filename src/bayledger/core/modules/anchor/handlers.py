@@ -17,8 +17,8 @@ from bayledger.core.modules.anchor.state import (
     Anchor,
     Attestation,
     get_anchor,
+    get_anchor_id_by_hash,
     get_attestation,
-    list_anchor_ids_by_hash,
     next_anchor_id,
     set_anchor,
     set_attestation,
@@ -27,10 +27,9 @@ from bayledger.core.modules.anchor.state import (
 
 def process_create_anchor(ctx: Context, msg: MsgCreateAnchor) -> None:
     """Record a new anchor; an owner anchors a given content hash once."""
-    for existing_id in list_anchor_ids_by_hash(ctx.store, msg.content_hash):
-        existing = get_anchor(ctx.store, existing_id)
-        if existing is not None and existing.owner == msg.owner:
-            raise AnchorExistsError(msg.owner, msg.content_hash, existing_id)
+    existing_id = get_anchor_id_by_hash(ctx.store, msg.content_hash, msg.owner)
+    if existing_id is not None:
+        raise AnchorExistsError(msg.owner, msg.content_hash, existing_id)
 
     anchor_id = next_anchor_id(ctx.store)
     set_anchor(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bayledger.core.modules.anchor.state import (
-    list_anchor_ids_by_hash,
+    get_anchor_id_by_hash,
     list_anchor_ids_by_owner,
     list_anchors,
     list_attestations,
@@ -24,10 +24,10 @@ def check_attestation_counts(store: StateReader) -> list[str]:
 
 
 def check_indexes(store: StateReader) -> list[str]:
-    """Each anchor is listed under its content hash and its owner."""
+    """Each anchor is listed under its content hash (for its owner) and under its owner."""
     broken = []
     for anchor in list_anchors(store):
-        if anchor.id not in list_anchor_ids_by_hash(store, anchor.content_hash):
+        if get_anchor_id_by_hash(store, anchor.content_hash, anchor.owner) != anchor.id:
             broken.append(f"{anchor.id}: missing from the content-hash index")
         if anchor.id not in list_anchor_ids_by_owner(store, anchor.owner):
             broken.append(f"{anchor.id}: missing from the owner index")

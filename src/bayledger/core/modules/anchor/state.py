@@ -10,7 +10,7 @@ from bayledger.core.types import Did, Height, TimestampMs
 
 ANCHOR_PREFIX = b"anchor/a/"
 ATTESTATION_PREFIX = b"anchor/t/"
-BY_HASH_PREFIX = b"anchor/h/"
+BY_HASH_PREFIX = b"anchor/h/"  # anchor/h/<content hash>/<owner> -> anchor id
 BY_OWNER_PREFIX = b"anchor/o/"
 SEQUENCE_KEY = b"anchor/seq"
 
@@ -50,8 +50,8 @@ def attestation_key(anchor_id: str, attester: Did) -> bytes:
     return ATTESTATION_PREFIX + anchor_id.encode() + b"/" + attester.encode()
 
 
-def _hash_index_key(content_hash: str, anchor_id: str) -> bytes:
-    return BY_HASH_PREFIX + content_hash.encode() + b"/" + anchor_id.encode()
+def _hash_index_key(content_hash: str, owner: Did) -> bytes:
+    return BY_HASH_PREFIX + content_hash.encode() + b"/" + owner.encode()
 
 
 def _owner_index_key(owner: Did, anchor_id: str) -> bytes:
@@ -75,14 +75,20 @@ def get_anchor(store: StateReader, anchor_id: str) -> Anchor | None:
 def set_anchor(store: WritableState, anchor: Anchor) -> None:
     """Write an anchor and its hash and owner index entries."""
     store.set(anchor_key(anchor.id), encode_record(anchor))
-    store.set(_hash_index_key(anchor.content_hash, anchor.id), b"1")
+    store.set(_hash_index_key(anchor.content_hash, anchor.owner), anchor.id.encode())
     store.set(_owner_index_key(anchor.owner, anchor.id), b"1")
 
 
 def list_anchor_ids_by_hash(store: StateReader, content_hash: str) -> list[str]:
-    """Ids of every anchor of ``content_hash``, in id order."""
+    """Ids of every anchor of ``content_hash`` (one per owner), in id order."""
     prefix = BY_HASH_PREFIX + content_hash.encode() + b"/"
-    return [key[len(prefix) :].decode() for key, _ in store.iter_prefix(prefix)]
+    return sorted(value.decode() for _, value in store.iter_prefix(prefix))
+
+
+def get_anchor_id_by_hash(store: StateReader, content_hash: str, owner: Did) -> str | None:
+    """The id of the anchor ``owner`` made of ``content_hash``, or None (one point read)."""
+    raw = store.get(_hash_index_key(content_hash, owner))
+    return None if raw is None else raw.decode()
 
 
 def list_anchor_ids_by_owner(store: StateReader, owner: Did) -> list[str]:
