@@ -31,7 +31,7 @@ def _is_fast_path_safe(value: Any) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
     if kind is dict:
         for key, sub in value.items():
             if type(key) is not str or not key.isascii() or not _is_fast_path_safe(sub):

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+
+
+@dataclass(frozen=True)
+class StoredBlock:
+    """A block as stored: height, hash, header and signature bytes, and ``(raw tx, result)`` per tx."""
+
+    height: int
+    hash: str
+    header: bytes
+    signatures: bytes
+    txs: list[tuple[bytes, bytes]]
 
 
 def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
@@ -120,3 +133,25 @@ def search_events(
     ).fetchall()
     items = [{"height": h, "tx_hash": t, "index": i, "event": msgspec.json.decode(b)} for h, t, i, b in rows]
     return page(items, total, offset, limit)
+
+
+def iter_stored_blocks(conn: sqlite3.Connection) -> Iterator[StoredBlock]:
+    """Every stored block in height order with its txs' stored bytes and results (for the replay audit)."""
+    cursor = conn.execute("SELECT height, hash, header, signatures FROM blocks ORDER BY height")
+    while (row := cursor.fetchone()) is not None:
+        height, block_hash, header, signatures = row
+        txs = conn.execute("SELECT raw, result FROM txs WHERE height = ? ORDER BY idx", (height,)).fetchall()
+        yield StoredBlock(
+            height=height,
+            hash=block_hash,
+            header=bytes(header),
+            signatures=bytes(signatures),
+            txs=[(bytes(raw), bytes(result)) for raw, result in txs],
+        )
+
+
+def read_table(conn: sqlite3.Connection, table: str) -> dict[bytes, bytes]:
+    """The whole ``state`` or ``tree`` table as a dict."""
+    if table not in ("state", "tree"):
+        raise ValueError(f"not a key-value table: {table!r}")
+    return {bytes(k): bytes(v) for k, v in conn.execute(f"SELECT key, value FROM {table}")}

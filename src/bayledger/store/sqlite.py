@@ -25,6 +25,20 @@ def _prefix_upper_bound(prefix: bytes) -> bytes | None:
     return stripped[:-1] + bytes([stripped[-1] + 1])
 
 
+def open_for_reading(path: Path) -> sqlite3.Connection:
+    """A query-only connection to an existing node database, safe beside a running node.
+
+    It never creates the file. A WAL left behind by a killed node is recovered on first read (that needs
+    write access to the ``-shm`` index, which a ``mode=ro`` connection would lack), so only reads are
+    forbidden to change the database.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"no node database at {path}")
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+    conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
 class ConnectionState:
     """Committed state read through one connection (implements the core's ``StateReader``)."""
 
