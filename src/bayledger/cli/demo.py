@@ -82,8 +82,8 @@ def _expect_refused(what: str, action: Any, codespace: str, code: int) -> None:
         detail = exc.detail if isinstance(exc, ApiError) else exc.result["log"]
         if (exc.codespace, exc.code) != (codespace, code):
             raise DemoFailure(f"{what}: expected {codespace}/{code}, got {exc.codespace}/{exc.code}") from exc
-        code = escape(f"[{exc.codespace}/{exc.code}]")
-        console.print(f"  [yellow]refused as expected[/] {what}: {code} {escape(detail)}")
+        label = escape(f"[{exc.codespace}/{exc.code}]")
+        console.print(f"  [yellow]refused as expected[/] {what}: {label} {escape(detail)}")
         return
     raise DemoFailure(f"{what} was accepted")
 

@@ -157,6 +157,7 @@ def node_replay(
     """
     import sqlite3
 
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from bayledger.cli.common import err_console
@@ -197,7 +198,7 @@ def node_replay(
         console.print(f"[red]replay mismatch[/] first at height {report.first_mismatch_height}")
         table = Table("height", "field", "stored", "recomputed")
         for m in report.mismatches:
-            table.add_row(str(m.height), m.field, m.stored, m.recomputed)
+            table.add_row(str(m.height), escape(m.field), escape(m.stored), escape(m.recomputed))
         console.print(table)
 
     emit(data, render)

@@ -26,6 +26,7 @@ from bayledger.core.block import (
     header_sign_bytes,
 )
 from bayledger.core.codec import encode_record
+from bayledger.core.errors import DuplicateTxError, NonceTooLowError
 from bayledger.core.genesis import Genesis, encode_genesis
 from bayledger.core.modules.accounts.state import get_account
 from bayledger.core.state_transition import (
@@ -37,6 +38,7 @@ from bayledger.core.state_transition import (
     encode_result,
     init_chain,
 )
+from bayledger.core.tx import decode_tx, tx_bytes
 from bayledger.keys import SigningKey
 from bayledger.node.feed import EventFeed
 from bayledger.node.home import NodeHome
@@ -243,7 +245,32 @@ class EmbeddedNode(NodeQueries):
     # --- transactions --------------------------------------------------------------------------------
 
     def submit_tx(self, raw: bytes) -> dict[str, Any]:
-        """CheckTx against committed state plus queued nonces, then queue; typed errors change nothing."""
+        """CheckTx against committed state plus queued nonces, then queue; typed errors change nothing.
+
+        Submitting a tx that is already queued or committed is ``DuplicateTxError`` (``tx/16``), not the
+        nonce error its reused nonce would otherwise cause, so a client retrying after a lost answer can
+        tell "already there" from "replaced by another tx".
+        """
+        try:
+            return self._check_and_queue(raw)
+        except NonceTooLowError:
+            duplicate = self._duplicate_of(raw)
+            if duplicate is not None:
+                raise DuplicateTxError(duplicate) from None
+            raise
+
+    def _duplicate_of(self, raw: bytes) -> str | None:
+        """Why ``raw`` is a duplicate (queued or committed), or None when it is not."""
+        tx_hash = self.app.chain.hash_fn(tx_bytes(decode_tx(raw, self.app.chain.params.max_tx_bytes))).hex()
+        with self.mempool.lock:
+            if tx_hash in self.mempool:
+                return f"transaction {tx_hash} is already in the mempool"
+        found = self._find_tx(tx_hash)
+        if found is not None and found["signer"]:  # executed (not refused inside the block)
+            return f"transaction {tx_hash} is already committed at height {found['height']}"
+        return None
+
+    def _check_and_queue(self, raw: bytes) -> dict[str, Any]:
         reader = self._reader_state()
         height = self.height + 1
         expected = self._expected_nonce(raw, reader)
@@ -252,8 +279,11 @@ class EmbeddedNode(NodeQueries):
         )
         signer = checked.tx.body.signer
         with self.mempool.lock:
-            # another submission of the same signer may have queued meanwhile: re-check the nonce
-            again = self.mempool.expected_nonce(signer, account.nonce)
+            # Another submission of the same signer may have queued, or a block may have committed and
+            # left the pool, since the first check: re-read the committed nonce under the pool lock.
+            fresh = get_account(reader, signer)
+            committed_nonce = account.nonce if fresh is None else fresh.nonce
+            again = self.mempool.expected_nonce(signer, committed_nonce)
             if again != checked.tx.body.nonce:
                 decode_and_check(
                     self.app, reader, raw, height=height, expected_nonce=again, sig_cache=self.sig_cache

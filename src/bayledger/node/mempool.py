@@ -37,6 +37,10 @@ class Mempool:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, tx_hash: object) -> bool:
+        """True while the tx with this hash (hex) waits in the pool."""
+        return tx_hash in self._entries
+
     def expected_nonce(self, signer: str, committed_nonce: int) -> int:
         """The nonce the signer's next transaction must carry, counting what is already queued."""
         return max(committed_nonce, self._highest_nonce.get(signer, 0)) + 1

@@ -12,12 +12,14 @@ import msgspec
 
 @dataclass(frozen=True)
 class StoredBlock:
-    """A block as stored: height, hash, header and signature bytes, and ``(raw tx, result)`` per tx."""
+    """A block as stored: height, hash, header and signature bytes, its recorded tx count and
+    ``(raw tx, result)`` per stored tx row."""
 
     height: int
     hash: str
     header: bytes
     signatures: bytes
+    tx_count: int
     txs: list[tuple[bytes, bytes]]
 
 
@@ -135,18 +137,24 @@ def search_events(
     return page(items, total, offset, limit)
 
 
+def _blob(value: Any) -> bytes:
+    """A stored value as bytes, even if it was (wrongly) written as TEXT."""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
 def iter_stored_blocks(conn: sqlite3.Connection) -> Iterator[StoredBlock]:
     """Every stored block in height order with its txs' stored bytes and results (for the replay audit)."""
-    cursor = conn.execute("SELECT height, hash, header, signatures FROM blocks ORDER BY height")
+    cursor = conn.execute("SELECT height, hash, header, signatures, tx_count FROM blocks ORDER BY height")
     while (row := cursor.fetchone()) is not None:
-        height, block_hash, header, signatures = row
+        height, block_hash, header, signatures, tx_count = row
         txs = conn.execute("SELECT raw, result FROM txs WHERE height = ? ORDER BY idx", (height,)).fetchall()
         yield StoredBlock(
             height=height,
-            hash=block_hash,
-            header=bytes(header),
-            signatures=bytes(signatures),
-            txs=[(bytes(raw), bytes(result)) for raw, result in txs],
+            hash=str(block_hash),
+            header=_blob(header),
+            signatures=_blob(signatures),
+            tx_count=tx_count,
+            txs=[(_blob(raw), _blob(result)) for raw, result in txs],
         )
 
 
@@ -154,4 +162,9 @@ def read_table(conn: sqlite3.Connection, table: str) -> dict[bytes, bytes]:
     """The whole ``state`` or ``tree`` table as a dict."""
     if table not in ("state", "tree"):
         raise ValueError(f"not a key-value table: {table!r}")
-    return {bytes(k): bytes(v) for k, v in conn.execute(f"SELECT key, value FROM {table}")}
+    return {_blob(k): _blob(v) for k, v in conn.execute(f"SELECT key, value FROM {table}")}
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, bytes]:
+    """Every ``meta`` row."""
+    return {str(k): _blob(v) for k, v in conn.execute("SELECT key, value FROM meta")}

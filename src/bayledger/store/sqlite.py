@@ -156,17 +156,23 @@ class Database:
 
     @contextmanager
     def write_transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write transaction on the writer connection; rolls back on any exception."""
+        """One atomic write transaction on the writer connection; rolls back on any exception.
+
+        A failing COMMIT (disk full, I/O error) rolls back too: the transaction never stays open and the
+        writer caches, which already hold the block's values, are dropped.
+        """
         with self.write_lock:
-            self.writer.execute("BEGIN IMMEDIATE")
+            writer = self.writer
+            writer.execute("BEGIN IMMEDIATE")
             try:
-                yield self.writer
+                yield writer
+                writer.execute("COMMIT")
             except BaseException:
-                self.writer.execute("ROLLBACK")
+                if writer.in_transaction:
+                    writer.execute("ROLLBACK")
                 self._state_cache.clear()
                 self._tree_cache.clear()
                 raise
-            self.writer.execute("COMMIT")
 
     # --- meta --------------------------------------------------------------------------------------
 
