@@ -137,3 +137,31 @@ class HolderMismatchError(VcError):
     """A presented credential is about someone other than the presentation's holder."""
 
     code = 20
+
+
+class DisclosureDigestMismatchError(VcError):
+    """SD-JWT: a Disclosure's digest is not among the digests the issuer signed (tampered, foreign or
+    unknown Disclosure; RFC 9901 §7.1)."""
+
+    code = 21
+
+
+class DuplicateDisclosureError(VcError):
+    """SD-JWT: a digest appears more than once in the issuer-signed JWT, a Disclosure is presented twice, or
+    a disclosed claim name is already present (RFC 9901 §7.1)."""
+
+    code = 22
+
+
+class KeyBindingError(VcError):
+    """SD-JWT: the Key Binding JWT is missing, malformed, not signed by the ``cnf`` key, or its ``iat`` is
+    outside the verifier's window (RFC 9901 §4.3, §7.3)."""
+
+    code = 23
+
+
+class SdHashMismatchError(VcError):
+    """SD-JWT: the Key Binding JWT's ``sd_hash`` is not the digest of the presentation it is attached to
+    (a KB-JWT replayed onto another presentation, or Disclosures added or removed; RFC 9901 §4.3.1)."""
+
+    code = 24
