@@ -291,6 +291,8 @@ def test_reads(client: TestClient, node: FakeNode) -> None:
     assert client.get(f"/v1/accounts/{ALICE}").json()["did"] == ALICE
     proof = client.get(f"/v1/proofs/accounts/account/{ALICE}").json()
     assert proof["value"] is None and bytes.fromhex(proof["key"]).decode() == f"accounts/account/{ALICE}"
+    versioned = client.get(f"/v1/proofs/identity/did-version/{ALICE}/2").json()  # an ident with a "/"
+    assert bytes.fromhex(versioned["key"]).decode() == f"identity/did-version/{ALICE}/2"
     assert client.get("/v1/status").json()["chain_id"] == "hk-1"
     assert client.get("/v1/genesis").json()["chain_id"] == "hk-1"
     assert client.get("/v1/invariants").json() == {"ok": True, "broken": []}

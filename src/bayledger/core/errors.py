@@ -168,6 +168,15 @@ class MempoolFullError(TxRejectedError):
     code = 17
 
 
+class DeactivatedSignerError(TxRejectedError):
+    """The signer's DID document is deactivated (identity/MsgDeactivateDid): it can sign nothing more."""
+
+    code = 18
+
+    def __init__(self, did: str) -> None:
+        super().__init__(f"{did} is deactivated; its transactions are refused")
+
+
 # --- codespace "msg": generic message failures -------------------------------------------------------
 
 

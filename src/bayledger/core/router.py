@@ -9,7 +9,7 @@ import msgspec
 
 from bayledger.core.context import Context
 from bayledger.core.errors import MalformedTxError, UnauthorizedError, UnknownMessageTypeError
-from bayledger.core.msg import Module, Msg, Route
+from bayledger.core.msg import AdmissionChecker, Module, Msg, Route
 
 
 def message_tag(msg_type: type[Msg]) -> str:
@@ -29,6 +29,19 @@ class Router:
                 if tag in self._routes:
                     raise ValueError(f"message type {tag} registered twice")
                 self._routes[tag] = route
+        self._admission: dict[str, AdmissionChecker] = {}
+        for module in self.modules:
+            for kind, checker in module.admission.items():
+                if kind in self._admission:
+                    raise ValueError(f"admission kind {kind!r} registered twice (again by {module.name})")
+                self._admission[kind] = checker
+        for tag, route in self._routes.items():
+            for requirement in route.msg_type.requires:
+                if requirement.kind not in self._admission:
+                    raise ValueError(
+                        f"{tag} requires {requirement.kind!r}={requirement.value!r}, "
+                        f"but no module registers an admission checker for kind {requirement.kind!r}"
+                    )
 
     @property
     def message_types(self) -> list[str]:
@@ -49,7 +62,10 @@ class Router:
             raise MalformedTxError(f"{tag}: {exc}") from None
 
     def dispatch(self, ctx: Context, msg: Msg) -> None:
-        """Stateless checks, signer check, then the handler. Raises MsgFailedError subclasses."""
+        """Stateless checks, signer check, admission requirements, then the handler.
+
+        Raises MsgFailedError subclasses.
+        """
         route = self._routes[message_tag(type(msg))]
         route.validate_basic(msg)
         field = msg.signer_field
@@ -58,4 +74,6 @@ class Router:
                 f"{message_tag(type(msg))}.{field} is {getattr(msg, field)}, "
                 f"but the tx is signed by {ctx.signer}"
             )
+        for requirement in msg.requires:
+            self._admission[requirement.kind](ctx, ctx.signer, requirement.value)
         route.handler(ctx, msg)

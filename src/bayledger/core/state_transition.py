@@ -18,6 +18,7 @@ from bayledger.core.app import App
 from bayledger.core.context import Context
 from bayledger.core.crypto import verify_signature
 from bayledger.core.errors import (
+    DeactivatedSignerError,
     DuplicateSignatureError,
     InsufficientWeightError,
     InvalidSignatureError,
@@ -37,6 +38,7 @@ from bayledger.core.events import Event, event_to_dict
 from bayledger.core.genesis import Genesis
 from bayledger.core.merkle import compute_list_root
 from bayledger.core.modules.accounts.state import Account, get_account, set_account, signer_weight
+from bayledger.core.modules.identity.state import is_did_deactivated
 from bayledger.core.msg import Msg
 from bayledger.core.store import BlockState, StateReader
 from bayledger.core.tx import SIGN_DOMAIN, Tx, body_bytes, decode_tx, tx_bytes
@@ -132,6 +134,8 @@ def decode_and_check(
     account = get_account(store, body.signer)
     if account is None:
         raise UnknownAccountError(body.signer)
+    if is_did_deactivated(store, body.signer):
+        raise DeactivatedSignerError(body.signer)
     _check_nonce(account, body.nonce, expected_nonce)
     canonical_body = body_bytes(body)
     to_sign = SIGN_DOMAIN + canonical_body
