@@ -1,6 +1,7 @@
 """The demo (``make demo``): a Hong Kong zone (SHA-256) and a Mainland zone (SM2/SM3), each a real node
 process, driven through the REST API with the SDK: accounts (one multi-sig, SM2 keys), anchors and
-attestations, a signer change, refused bad input, blocks, and proofs checked by the light client.
+attestations, a signer change, refused bad input, blocks, and proofs checked by the light client; then
+consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``).
 
 Later issues grow this into the full reference scenario of MISSION.md.
 """
@@ -13,17 +14,21 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bayledger.core.genesis import decode_genesis, encode_genesis
 from bayledger.keyring import Keyring
 from bayledger.sdk import builders
 from bayledger.sdk.client import ApiError, Client, NodeUnreachableError
 from bayledger.sdk.wallet import TxFailedError, Wallet
+from bayledger.vc import VcError
 
 DEMO_PASSPHRASE = "bayledger-demo-only"
 console = Console()
@@ -34,7 +39,14 @@ class DemoFailure(Exception):
 
 
 def _start_zone(
-    home: Path, port: int, *, chain_id: str, hash_algorithm: str, validator_key_type: str, accounts: list[str]
+    home: Path,
+    port: int,
+    *,
+    chain_id: str,
+    hash_algorithm: str,
+    validator_key_type: str,
+    accounts: list[str],
+    app_state: Callable[[Keyring, str | None], dict[str, Any]] | None = None,
 ) -> subprocess.Popen[bytes]:
     env = {**os.environ, "BAYLEDGER_PASSPHRASE": DEMO_PASSPHRASE}
     cli = [sys.executable, "-m", "bayledger.cli.main", "--home", str(home)]
@@ -53,6 +65,12 @@ def _start_zone(
     for account in accounts:
         init += ["--account", account]
     subprocess.run(init, env=env, check=True, stdout=subprocess.DEVNULL)
+    if app_state is not None:  # extra genesis sections (`bayledger init` writes accounts only)
+        genesis = decode_genesis((home / "genesis.json").read_bytes())
+        extra = app_state(Keyring(home / "keys"), genesis.did_ac_code)
+        genesis = msgspec.structs.replace(genesis, app_state={**genesis.app_state, **extra})
+        genesis.validate()
+        (home / "genesis.json").write_bytes(encode_genesis(genesis))
     log = (home / "node.log").open("wb")
     return subprocess.Popen(
         [*cli, "node", "start", "--block-interval-ms", "200", "--log-level", "warning"],
@@ -78,8 +96,11 @@ def _wait_ready(client: Client, process: subprocess.Popen[bytes], seconds: float
 def _expect_refused(what: str, action: Any, codespace: str, code: int) -> None:
     try:
         action()
-    except (ApiError, TxFailedError) as exc:
-        detail = exc.detail if isinstance(exc, ApiError) else exc.result["log"]
+    except (ApiError, TxFailedError, VcError) as exc:
+        if isinstance(exc, VcError):
+            detail = f"{type(exc).__name__}: {exc.message}"
+        else:
+            detail = exc.detail if isinstance(exc, ApiError) else exc.result["log"]
         if (exc.codespace, exc.code) != (codespace, code):
             raise DemoFailure(f"{what}: expected {codespace}/{code}, got {exc.codespace}/{exc.code}") from exc
         label = escape(f"[{exc.codespace}/{exc.code}]")
@@ -188,6 +209,10 @@ def _hk_zone(client: Client, keys: Keyring) -> None:
         raise DemoFailure(f"invariants broken: {invariants['broken']}")
     console.print("  all invariants hold")
 
+    from bayledger.cli.demo_identity import identity_and_governance  # it imports this module's helpers
+
+    identity_and_governance(client, keys)
+
 
 def builders_key(key_type: str) -> Any:
     """A fresh key for an account created during the demo."""
@@ -197,7 +222,7 @@ def builders_key(key_type: str) -> Any:
 
 
 def _mainland_zone(client: Client, keys: Keyring) -> None:
-    _step("7. Mainland zone: SM2 keys, SM3 hashes")
+    _step("11. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
     res = bank.send(
@@ -229,6 +254,8 @@ def _print_blocks(client: Client) -> None:
 
 def run_demo(workdir: Path, port: int) -> int:
     """Run the demo in ``workdir`` (recreated); returns the process exit code."""
+    from bayledger.cli.demo_identity import genesis_app_state  # it imports this module's helpers
+
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     hk_home, cn_home = workdir / "hk", workdir / "mainland"
@@ -247,7 +274,11 @@ def run_demo(workdir: Path, port: int) -> int:
                     "mlbank:sm2",
                     "reviewer:ed25519",
                     "govt:ed25519",
+                    "hkma:ed25519",
+                    "alice:ed25519",
+                    "bob:ed25519",
                 ],
+                app_state=genesis_app_state,
             )
         )
         processes.append(
