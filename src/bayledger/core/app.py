@@ -47,6 +47,7 @@ def build_app(genesis: Genesis, modules: Sequence[Module] = DEFAULT_MODULES) -> 
         chain_id=genesis.chain_id,
         hash_algorithm=genesis.hash_algorithm,
         params=genesis.params,
+        genesis_params=genesis.params,
         hash_fn=get_hash_function(genesis.hash_algorithm),
         did_ac_code=genesis.did_ac_code,
     )

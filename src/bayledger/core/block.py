@@ -13,7 +13,12 @@ HEADER_SIGN_DOMAIN = b"bayledger/header/v1\n"
 
 
 class BlockHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """What validators sign. ``app_hash`` is the state root *after* this block's transactions; hashes hex."""
+    """What validators sign. ``app_hash`` is the state root *after* this block's transactions; hashes hex.
+
+    ``tx_root`` is the list root of the txs' stored bytes; ``results_hash`` the list root of the tx results'
+    canonical bytes followed, when the block's end-block hooks emitted events, by one leaf for them
+    (``state_transition.compute_results_hash``).
+    """
 
     chain_id: str
     height: int

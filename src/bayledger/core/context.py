@@ -13,11 +13,17 @@ from bayledger.core.types import Did, Height, TimestampMs
 
 @dataclass(frozen=True)
 class ChainInfo:
-    """What stays fixed for a zone: its chain id, hash function and consensus parameters."""
+    """A zone's chain id, hash function and consensus parameters.
+
+    ``params`` are the parameters in force: in the context of a block, the genesis values with the overrides
+    governance adopted in earlier blocks (see ``state_transition.chain_at``); ``genesis_params`` are the
+    genesis values, which governance needs to compute effective parameters itself.
+    """
 
     chain_id: str
     hash_algorithm: str
     params: ConsensusParams
+    genesis_params: ConsensusParams
     hash_fn: Callable[[bytes], bytes]
     did_ac_code: str | None = None
 

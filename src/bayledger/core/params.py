@@ -1,4 +1,4 @@
-"""Consensus parameters, fixed in genesis (governance may change them in a later release)."""
+"""Consensus parameters: genesis values, which governance `parameter-change` proposals may override."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ events and app hashes on any machine: they read nothing but their arguments.
 
 from __future__ import annotations
 
-from collections.abc import MutableSet, Sequence
+import dataclasses
+from collections.abc import Callable, MutableSet, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from msgspec.structs import replace
 
 from bayledger.core import smt
 from bayledger.core.app import App
-from bayledger.core.context import Context
+from bayledger.core.context import ChainInfo, Context
 from bayledger.core.crypto import verify_signature
 from bayledger.core.errors import (
     DeactivatedSignerError,
@@ -38,8 +39,10 @@ from bayledger.core.events import Event, event_to_dict
 from bayledger.core.genesis import Genesis
 from bayledger.core.merkle import compute_list_root
 from bayledger.core.modules.accounts.state import Account, get_account, set_account, signer_weight
+from bayledger.core.modules.governance.state import get_effective_params
 from bayledger.core.modules.identity.state import is_did_deactivated
 from bayledger.core.msg import Msg
+from bayledger.core.params import ConsensusParams
 from bayledger.core.store import BlockState, StateReader
 from bayledger.core.tx import SIGN_DOMAIN, Tx, body_bytes, decode_tx, tx_bytes
 
@@ -93,7 +96,11 @@ class BlockInput:
 
 @dataclass(frozen=True)
 class BlockOutcome:
-    """Everything a block changed: results, state and tree writes, and the roots for its header."""
+    """Everything a block changed: results, state and tree writes, and the roots for its header.
+
+    ``end_block_events`` are the events the modules' end-block hooks emitted (e.g. governance's
+    ``EventCloseProposal``), as ``{"type": tag, **fields}`` dicts like a TxResult's events.
+    """
 
     results: list[TxResult]
     tx_bytes: list[bytes]
@@ -102,6 +109,17 @@ class BlockOutcome:
     app_hash: bytes
     tx_root: bytes
     results_hash: bytes
+    end_block_events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+
+def chain_at(app: App, state: StateReader) -> ChainInfo:
+    """The chain info in force on top of ``state``: ``params`` with governance's parameter overrides.
+
+    A block reads the overrides committed before it (governance executes proposals at end of block), so a
+    parameter change adopted in block *h* applies from block *h + 1* on, to CheckTx of txs for that block too.
+    """
+    params = get_effective_params(state, app.chain.genesis_params)
+    return app.chain if params == app.chain.params else dataclasses.replace(app.chain, params=params)
 
 
 def decode_and_check(
@@ -112,12 +130,15 @@ def decode_and_check(
     height: int,
     expected_nonce: int | None,
     sig_cache: SignatureCache | None = None,
+    params: ConsensusParams | None = None,
 ) -> tuple[CheckedTx, Account]:
     """Every check of a transaction as a whole; raises TxRejectedError subclasses and changes nothing.
 
     ``expected_nonce`` None means "the account's next nonce"; the mempool passes its pending nonce.
+    ``params`` None means the parameters in force on ``store`` (genesis values with governance overrides).
     """
-    params = app.chain.params
+    if params is None:
+        params = get_effective_params(store, app.chain.genesis_params)
     tx = decode_tx(raw, params.max_tx_bytes)
     body = tx.body
     if body.chain_id != app.chain.chain_id:
@@ -192,16 +213,18 @@ def apply_block(
     roll back and the result carries the failure's codespace and code.
     """
     block_state = BlockState(state)
+    chain = chain_at(app, state)
     results: list[TxResult] = []
     stored: list[bytes] = []
     for raw in block.txs:
-        result, canonical = _deliver_tx(app, block_state, block, raw, sig_cache)
+        result, canonical = _deliver_tx(app, chain, block_state, block, raw, sig_cache)
         results.append(result)
         stored.append(canonical)
-    end_ctx = Context(chain=app.chain, height=block.height, time=block.time, store=block_state)
+    end_ctx = Context(chain=chain, height=block.height, time=block.time, store=block_state)
     for module in app.modules:
         if module.end_block is not None:
             module.end_block(end_ctx)
+    end_block_events = [_event_dict(e) for e in end_ctx.events]
     update = smt.compute_update(tree, app.chain.hash_fn, block_state.writes)
     hash_fn = app.chain.hash_fn
     return BlockOutcome(
@@ -211,7 +234,8 @@ def apply_block(
         node_writes=update.node_writes,
         app_hash=update.root,
         tx_root=compute_list_root(hash_fn, stored),
-        results_hash=compute_list_root(hash_fn, [encode_result(r) for r in results]),
+        results_hash=compute_results_hash(hash_fn, results, end_block_events),
+        end_block_events=end_block_events,
     )
 
 
@@ -220,12 +244,51 @@ def encode_result(result: TxResult) -> bytes:
     return msgspec.json.encode(result, order="sorted")
 
 
+def encode_end_block_events(events: list[dict[str, Any]]) -> bytes:
+    """Canonical bytes of a block's end-block events: the sorted-key JSON list (what the node stores)."""
+    return msgspec.json.encode(events, order="sorted")
+
+
+def end_block_leaf(events: list[dict[str, Any]]) -> bytes:
+    """The results-hash leaf of a block's end-block events: ``{"end_block_events": [...]}``, sorted keys.
+
+    A tx result's leaf is a JSON object with ``code``, ``hash``, … keys, so the two kinds of leaf can
+    never be taken for one another.
+    """
+    return msgspec.json.encode({"end_block_events": events}, order="sorted")
+
+
+def compute_results_hash(
+    hash_fn: Callable[[bytes], bytes], results: Sequence[TxResult], end_block_events: list[dict[str, Any]]
+) -> bytes:
+    """The header's ``results_hash``: the list root over each tx result's canonical bytes, in block order,
+    followed by one extra leaf (:func:`end_block_leaf`) when the block's end-block hooks emitted events.
+
+    A block without end-block events hashes exactly as before end-block events were committed to.
+    """
+    leaves = [encode_result(r) for r in results]
+    if end_block_events:
+        leaves.append(end_block_leaf(end_block_events))
+    return compute_list_root(hash_fn, leaves)
+
+
 def _deliver_tx(
-    app: App, block_state: BlockState, block: BlockInput, raw: bytes, sig_cache: SignatureCache | None
+    app: App,
+    chain: ChainInfo,
+    block_state: BlockState,
+    block: BlockInput,
+    raw: bytes,
+    sig_cache: SignatureCache | None,
 ) -> tuple[TxResult, bytes]:
     try:
         checked, account = decode_and_check(
-            app, block_state, raw, height=block.height, expected_nonce=None, sig_cache=sig_cache
+            app,
+            block_state,
+            raw,
+            height=block.height,
+            expected_nonce=None,
+            sig_cache=sig_cache,
+            params=chain.params,
         )
     except TxRejectedError as exc:
         hash_hex = app.chain.hash_fn(raw).hex()
@@ -242,7 +305,7 @@ def _deliver_tx(
     set_account(block_state, replace(account, nonce=body.nonce))
     tx_state = block_state.begin_tx()
     ctx = Context(
-        chain=app.chain,
+        chain=chain,
         height=block.height,
         time=block.time,
         store=tx_state,

@@ -34,7 +34,9 @@ from bayledger.core.state_transition import (
     BlockOutcome,
     TxResult,
     apply_block,
+    chain_at,
     decode_and_check,
+    encode_end_block_events,
     encode_result,
     init_chain,
 )
@@ -45,7 +47,7 @@ from bayledger.node.home import NodeHome
 from bayledger.node.mempool import Mempool, MempoolEntry
 from bayledger.node.queries import NodeQueries
 from bayledger.node.service import TimeoutWaitingError
-from bayledger.store.sqlite import Database
+from bayledger.store.sqlite import Database, EventRow
 
 log = logging.getLogger("bayledger.node")
 
@@ -165,7 +167,8 @@ class EmbeddedNode(NodeQueries):
     def produce_block(self) -> dict[str, Any] | None:
         """Take the oldest waiting transactions, run them, sign and commit the block atomically."""
         with self._produce_lock:
-            entries = self.mempool.peek(self.app.chain.params.max_txs_per_block)
+            params = chain_at(self.app, self.db.writer_state).params  # genesis values + governance
+            entries = self.mempool.peek(params.max_txs_per_block)
             if not entries:
                 return None
             writer = self.db.writer
@@ -194,7 +197,7 @@ class EmbeddedNode(NodeQueries):
         block_dict = self.get_block(height)
         with self._committed:
             self._committed.notify_all()
-        self.feed.publish_block(block_dict, outcome.results)
+        self.feed.publish_block(block_dict, outcome.results, outcome.end_block_events)
         return block_dict
 
     def _proposer_did(self) -> str:
@@ -228,6 +231,8 @@ class EmbeddedNode(NodeQueries):
                 signatures=msgspec.json.encode([signature]),
                 time=header.time,
                 txs=txs,
+                end_block_events=encode_end_block_events(outcome.end_block_events),
+                end_block_index=[_event_row(event) for event in outcome.end_block_events],
             )
             self.db.set_meta(conn, "height", str(header.height).encode())
             self.db.set_meta(conn, "app_hash", header.app_hash.encode())
@@ -261,7 +266,8 @@ class EmbeddedNode(NodeQueries):
 
     def _duplicate_of(self, raw: bytes) -> str | None:
         """Why ``raw`` is a duplicate (queued or committed), or None when it is not."""
-        tx_hash = self.app.chain.hash_fn(tx_bytes(decode_tx(raw, self.app.chain.params.max_tx_bytes))).hex()
+        max_tx_bytes = chain_at(self.app, self._reader_state()).params.max_tx_bytes
+        tx_hash = self.app.chain.hash_fn(tx_bytes(decode_tx(raw, max_tx_bytes))).hex()
         with self.mempool.lock:
             if tx_hash in self.mempool:
                 return f"transaction {tx_hash} is already in the mempool"
@@ -343,9 +349,9 @@ def _tx_row(result: TxResult, raw: bytes) -> dict[str, Any]:
     accounts = {result.signer} if result.signer else set()
     events = []
     for event in result.events:
-        attrs = [(k, str(v)) for k, v in event.items() if k != "type" and isinstance(v, str | int)]
-        accounts.update(v for _, v in attrs if v.startswith("did:"))
-        events.append((str(event["type"]), msgspec.json.encode(event), attrs))
+        row = _event_row(event)
+        accounts.update(v for _, v in row[2] if v.startswith("did:"))
+        events.append(row)
     return {
         "hash": result.hash,
         "signer": result.signer,
@@ -355,3 +361,9 @@ def _tx_row(result: TxResult, raw: bytes) -> dict[str, Any]:
         "accounts": accounts,
         "events": events,
     }
+
+
+def _event_row(event: dict[str, Any]) -> EventRow:
+    """An event as indexed: its type, JSON body and its string and integer attributes."""
+    attrs = [(k, str(v)) for k, v in event.items() if k != "type" and isinstance(v, str | int)]
+    return str(event["type"]), msgspec.json.encode(event), attrs

@@ -60,8 +60,14 @@ class EventFeed:
             if sub in self._subscribers:
                 self._subscribers.remove(sub)
 
-    def publish_block(self, block: dict[str, Any], results: list[TxResult]) -> None:
-        """Send the block, then each event of its successful transactions."""
+    def publish_block(
+        self,
+        block: dict[str, Any],
+        results: list[TxResult],
+        end_block_events: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Send the block, then each event of its successful transactions, then its end-block events
+        (``tx_hash`` None: emitted by a module at end of block, e.g. governance closing a proposal)."""
         items: list[dict[str, Any]] = [{"kind": "block", "block": block}]
         height = block["header"]["height"]
         for result in results:
@@ -69,6 +75,10 @@ class EventFeed:
                 {"kind": "event", "height": height, "tx_hash": result.hash, "event": event}
                 for event in result.events
             )
+        items.extend(
+            {"kind": "event", "height": height, "tx_hash": None, "event": event}
+            for event in end_block_events or []
+        )
         with self._lock:
             subscribers = list(self._subscribers)
         for sub in subscribers:

@@ -3,8 +3,9 @@
 ``replay_database(home)`` rebuilds the chain in memory (``DictState``/``DictNodeStore``) from the home's
 ``genesis.json`` and the txs stored in its database, then checks, block by block, that what is stored is
 exactly what the core recomputes: header roots (tx root, results hash, app hash), each tx's stored result,
-block hashes and their links, the validator signatures, and at the end the whole ``state`` and ``tree``
-tables and the committed meta. Any difference is a :class:`Mismatch`; the node's data is never modified.
+the block's stored end-block events, block hashes and their links, the validator signatures, and at the end
+the whole ``state`` and ``tree`` tables and the committed meta. Any difference is a :class:`Mismatch`; the
+node's data is never modified.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from bayledger.core.app import build_app
 from bayledger.core.block import BlockHeader, CommitSignature, SignedHeader, compute_header_hash
 from bayledger.core.genesis import encode_genesis
 from bayledger.core.light import LightClientError, verify_commit
-from bayledger.core.state_transition import BlockInput, apply_block, encode_result, init_chain
+from bayledger.core.state_transition import (
+    BlockInput,
+    apply_block,
+    encode_end_block_events,
+    encode_result,
+    init_chain,
+)
 from bayledger.core.store import DictState
 from bayledger.node.home import NodeHome
 from bayledger.store import queries as q
@@ -141,6 +148,12 @@ def replay_database(home: Path, progress: Progress | None = None) -> ReplayRepor
             report.add(height, "tx_count", block.tx_count, len(block.txs))
             for index, ((_, stored), result) in enumerate(zip(block.txs, outcome.results, strict=False)):
                 report.add(height, f"result[{index}]", _str(stored), encode_result(result).decode())
+            report.add(
+                height,
+                "end_block_events",
+                _str(block.end_block_events),
+                encode_end_block_events(outcome.end_block_events).decode(),
+            )
             try:
                 verify_commit(genesis, SignedHeader(header=header, signatures=signatures))
             except LightClientError as exc:

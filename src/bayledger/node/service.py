@@ -11,7 +11,10 @@ Shapes (all keys always present):
 * event: ``{"type": "anchor/EventCreateAnchor", ...attributes}`` (attributes are the event's fields).
 * block: ``{"header": {chain_id, height, time, previous_hash, tx_root, app_hash, results_hash,
   validators_hash, proposer}, "hash": hex, "txs": [tx hash hex], "signatures": [{validator, key_type,
-  public_key (base64), signature (base64)}]}``.
+  public_key (base64), signature (base64)}], "end_block_events": [event]}`` (events emitted by modules at
+  end of block, committed by ``results_hash``).
+* event hit (search, live feed): ``{"height": int, "tx_hash": hex or None, "index": int or None, "event"}``;
+  ``tx_hash``/``index`` are None for an end-block event.
 * page: ``{"items": [...], "total": int, "offset": int, "limit": int}``.
 * status: ``{"chain_id", "hash_algorithm", "latest_height", "latest_hash", "app_hash", "latest_time",
   "mempool_size", "node_version", "validators": [...]}``.

@@ -21,6 +21,7 @@ class StoredBlock:
     signatures: bytes
     tx_count: int
     txs: list[tuple[bytes, bytes]]
+    end_block_events: bytes = b"[]"
 
 
 def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any]:
@@ -28,21 +29,33 @@ def page(items: list[Any], total: int, offset: int, limit: int) -> dict[str, Any
     return {"items": items, "total": total, "offset": offset, "limit": limit}
 
 
+def _end_block_column(conn: sqlite3.Connection) -> str:
+    """``end_block_events`` when the schema has it; else a literal empty list (a read-only connection to a
+    database that a node of this version has not opened yet, so not migrated)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(blocks)")}
+    return "end_block_events" if "end_block_events" in columns else "X'5B5D'"
+
+
+def _block_columns(conn: sqlite3.Connection) -> str:
+    return f"height, hash, header, signatures, {_end_block_column(conn)}"
+
+
 def block_row_to_dict(conn: sqlite3.Connection, row: tuple[Any, ...]) -> dict[str, Any]:
-    """A ``blocks`` row as the service's block shape (with its tx hashes)."""
-    height, block_hash, header, signatures = row
+    """A ``blocks`` row as the service's block shape (with its tx hashes and end-block events)."""
+    height, block_hash, header, signatures, end_block_events = row
     hashes = [r[0] for r in conn.execute("SELECT hash FROM txs WHERE height = ? ORDER BY idx", (height,))]
     return {
         "header": msgspec.json.decode(header),
         "hash": block_hash,
         "txs": hashes,
         "signatures": msgspec.json.decode(signatures),
+        "end_block_events": msgspec.json.decode(_blob(end_block_events)),
     }
 
 
 def get_block(conn: sqlite3.Connection, ref: str | int) -> dict[str, Any] | None:
     """A block by height, by hash, or ``"latest"``."""
-    columns = "height, hash, header, signatures"
+    columns = _block_columns(conn)
     if ref == "latest":
         row = conn.execute(f"SELECT {columns} FROM blocks ORDER BY height DESC LIMIT 1").fetchone()
     elif isinstance(ref, int):
@@ -56,7 +69,7 @@ def list_blocks(conn: sqlite3.Connection, offset: int, limit: int) -> dict[str, 
     """Newest blocks first."""
     total = conn.execute("SELECT COUNT(*) FROM blocks").fetchone()[0]
     rows = conn.execute(
-        "SELECT height, hash, header, signatures FROM blocks ORDER BY height DESC LIMIT ? OFFSET ?",
+        f"SELECT {_block_columns(conn)} FROM blocks ORDER BY height DESC LIMIT ? OFFSET ?",
         (limit, offset),
     ).fetchall()
     return page([block_row_to_dict(conn, r) for r in rows], total, offset, limit)
@@ -113,7 +126,11 @@ def search_events(
     offset: int,
     limit: int,
 ) -> dict[str, Any]:
-    """Events by type and/or attribute=value, oldest first."""
+    """Events by type and/or attribute=value, oldest first.
+
+    An event emitted at end of block (stored with ``tx_hash = ""``) is returned with ``tx_hash`` and
+    ``index`` None; it sorts after the block's transactions.
+    """
     where, params = [], []
     source = "events e"
     if attribute is not None:
@@ -133,7 +150,15 @@ def search_events(
         "ORDER BY e.height, e.idx, e.ev LIMIT ? OFFSET ?",
         [*params, limit, offset],
     ).fetchall()
-    items = [{"height": h, "tx_hash": t, "index": i, "event": msgspec.json.decode(b)} for h, t, i, b in rows]
+    items = [
+        {
+            "height": h,
+            "tx_hash": t or None,
+            "index": i if t else None,
+            "event": msgspec.json.decode(_blob(b)),
+        }
+        for h, t, i, b in rows
+    ]
     return page(items, total, offset, limit)
 
 
@@ -144,9 +169,12 @@ def _blob(value: Any) -> bytes:
 
 def iter_stored_blocks(conn: sqlite3.Connection) -> Iterator[StoredBlock]:
     """Every stored block in height order with its txs' stored bytes and results (for the replay audit)."""
-    cursor = conn.execute("SELECT height, hash, header, signatures, tx_count FROM blocks ORDER BY height")
+    cursor = conn.execute(
+        "SELECT height, hash, header, signatures, tx_count, "
+        f"{_end_block_column(conn)} FROM blocks ORDER BY height"
+    )
     while (row := cursor.fetchone()) is not None:
-        height, block_hash, header, signatures, tx_count = row
+        height, block_hash, header, signatures, tx_count, end_block_events = row
         txs = conn.execute("SELECT raw, result FROM txs WHERE height = ? ORDER BY idx", (height,)).fetchall()
         yield StoredBlock(
             height=height,
@@ -155,6 +183,7 @@ def iter_stored_blocks(conn: sqlite3.Connection) -> Iterator[StoredBlock]:
             signatures=_blob(signatures),
             tx_count=tx_count,
             txs=[(_blob(raw), _blob(result)) for raw, result in txs],
+            end_block_events=_blob(end_block_events),
         )
 
 

@@ -27,6 +27,11 @@ MIGRATIONS: tuple[str, ...] = (
         attr TEXT NOT NULL, value TEXT NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL,
         ev INTEGER NOT NULL, PRIMARY KEY (attr, value, height, idx, ev)) WITHOUT ROWID;
     """,
+    # 2: a block's end-block events (sorted-key JSON list, "[]" for blocks without any). They are indexed
+    # in events / event_attrs like tx events, with tx_hash "" and idx = the block's tx count.
+    """
+    ALTER TABLE blocks ADD COLUMN end_block_events BLOB NOT NULL DEFAULT X'5B5D';
+    """,
 )
 
 

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bayledger.store.schema import migrate
+
+EventRow = tuple[str, bytes, list[tuple[str, str]]]
+"""An event to index: its type, its JSON body and its (attribute, value) pairs."""
+
+END_BLOCK_TX_HASH = ""
+"""The ``events.tx_hash`` of an event emitted at end of block rather than by a transaction."""
 
 
 def _prefix_upper_bound(prefix: bytes) -> bytes | None:
@@ -219,15 +225,20 @@ class Database:
         signatures: bytes,
         time: int,
         txs: list[dict[str, Any]],
+        end_block_events: bytes = b"[]",
+        end_block_index: Sequence[EventRow] = (),
     ) -> None:
         """Insert a block and its txs, results, account and event index rows.
 
         Each item of ``txs``: hash, signer, code, raw, result (bytes), accounts (set of DIDs), events
-        (list of (type, body bytes, [(attr, value)])).
+        (list of (type, body bytes, [(attr, value)])). ``end_block_events`` is the block's canonical
+        end-block event list; ``end_block_index`` its events as (type, body, attrs), indexed like tx events
+        under ``tx_hash = ""`` and ``idx = len(txs)`` (they happen after the block's last tx).
         """
         conn.execute(
-            "INSERT INTO blocks (height, hash, header, signatures, tx_count, time) VALUES (?,?,?,?,?,?)",
-            (height, block_hash, header, signatures, len(txs), time),
+            "INSERT INTO blocks (height, hash, header, signatures, tx_count, time, end_block_events) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (height, block_hash, header, signatures, len(txs), time, end_block_events),
         )
         conn.executemany(
             "INSERT INTO txs (height, idx, hash, signer, code, raw, result) VALUES (?,?,?,?,?,?,?)",
@@ -246,6 +257,9 @@ class Database:
                 (height, i, e, ev[0], t["hash"], ev[1])
                 for i, t in enumerate(txs)
                 for e, ev in enumerate(t["events"])
+            ]
+            + [
+                (height, len(txs), e, ev[0], END_BLOCK_TX_HASH, ev[1]) for e, ev in enumerate(end_block_index)
             ],
         )
         conn.executemany(
@@ -254,6 +268,11 @@ class Database:
                 (attr, value, height, i, e)
                 for i, t in enumerate(txs)
                 for e, ev in enumerate(t["events"])
+                for attr, value in ev[2]
+            ]
+            + [
+                (attr, value, height, len(txs), e)
+                for e, ev in enumerate(end_block_index)
                 for attr, value in ev[2]
             ],
         )

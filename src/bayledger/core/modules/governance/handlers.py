@@ -77,7 +77,7 @@ def process_submit_proposal(ctx: Context, msg: MsgSubmitProposal) -> None:
     payload = decode_payload(msg.kind, msg.payload)
     if isinstance(payload, AddMemberPayload) and payload.did == msg.proposer:
         raise SelfProposalError(msg.proposer)
-    check_payload_applies(ctx.store, ctx.chain.params, ctx.height, payload)
+    check_payload_applies(ctx.store, ctx.chain.genesis_params, ctx.height, payload)
 
     proposal_id = next_proposal_id(ctx.store)
     voting_end_height = ctx.height + get_config(ctx.store).voting_period
@@ -246,7 +246,7 @@ def execute_proposal(ctx: Context, proposal: Proposal) -> tuple[str, str]:
     exec_ctx = Context(chain=ctx.chain, height=ctx.height, time=ctx.time, store=staged)
     try:
         payload = decode_payload(proposal.kind, proposal.payload)
-        check_payload_applies(staged, ctx.chain.params, ctx.height, payload)
+        check_payload_applies(staged, ctx.chain.genesis_params, ctx.height, payload)
         _apply_payload(exec_ctx, proposal.id, payload)
     except Exception as exc:  # recorded on the proposal; the staged writes are dropped
         reason = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
