@@ -17,7 +17,18 @@ import bayledger
 from bayledger.api.deps import ApiSettings
 from bayledger.api.errors import install_error_handlers
 from bayledger.api.metrics import ApiMetrics, MetricsMiddleware
-from bayledger.api.routes import accounts, anchors, blocks, chain, events, health, proofs, stream, txs
+from bayledger.api.routes import (
+    accounts,
+    anchors,
+    blocks,
+    chain,
+    events,
+    health,
+    identity,
+    proofs,
+    stream,
+    txs,
+)
 from bayledger.api.schemas import tidy_openapi
 from bayledger.node.service import NodeService
 
@@ -40,6 +51,10 @@ ROUTERS = (
     chain.router,
     stream.router,
     health.router,
+    identity.resolver_router,
+    identity.identity_router,
+    identity.governance_router,
+    identity.vc_router,
 )
 
 
@@ -65,6 +80,9 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "chain", "description": "Status, genesis, invariants."},
             {"name": "stream", "description": "Live Server-Sent Events."},
             {"name": "operations", "description": "Health and metrics."},
+            {"name": "identity", "description": "DID resolution, trusted issuers, registered credentials."},
+            {"name": "governance", "description": "Consortium members and proposals."},
+            {"name": "vc", "description": "Verify credentials and presentations against the chain."},
         ],
     )
     metrics = ApiMetrics()

@@ -9,9 +9,13 @@ import typer
 from rich.table import Table
 
 from bayledger import __version__
+from bayledger.cli import gov as gov_cli
+from bayledger.cli import identity as identity_cli
 from bayledger.cli import keys as keys_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
+from bayledger.cli import vc as vc_cli
+from bayledger.cli import wallet as wallet_cli
 from bayledger.cli.common import (
     DEFAULT_HOME,
     DEFAULT_NODE,
@@ -36,6 +40,10 @@ app.add_typer(node_app, name="node")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(tx_cli.app, name="tx")
 app.add_typer(query_cli.app, name="query")
+app.add_typer(identity_cli.app, name="did")
+app.add_typer(gov_cli.app, name="gov")
+app.add_typer(vc_cli.app, name="vc")
+app.add_typer(wallet_cli.app, name="wallet")
 
 
 @app.callback()

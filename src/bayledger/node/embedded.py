@@ -44,8 +44,8 @@ from bayledger.core.tx import decode_tx, tx_bytes
 from bayledger.keys import SigningKey
 from bayledger.node.feed import EventFeed
 from bayledger.node.home import NodeHome
+from bayledger.node.identity_queries import IdentityQueries
 from bayledger.node.mempool import Mempool, MempoolEntry
-from bayledger.node.queries import NodeQueries
 from bayledger.node.service import TimeoutWaitingError
 from bayledger.store.sqlite import Database, EventRow
 
@@ -70,7 +70,7 @@ class BoundedSet(set[bytes]):
         super().add(item)
 
 
-class EmbeddedNode(NodeQueries):
+class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
     """A single-validator node over one SQLite file."""
 
     def __init__(

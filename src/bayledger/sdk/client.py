@@ -257,6 +257,65 @@ class Client:
         answer: dict[str, Any] = self._get(f"/v1/proofs/{_seg(module)}/{_seg(kind)}/{_seg(ident)}")
         return answer
 
+    # --- identity and governance ------------------------------------------------------------------
+
+    def resolve_did(
+        self, did: str, version_id: int | None = None, version_time: int | str | None = None
+    ) -> dict[str, Any]:
+        """Resolve a DID (Universal Resolver shape plus ``proof``); a deactivated DID answers normally
+        (the API's 410 carries the resolution, with ``didDocumentMetadata.deactivated`` true)."""
+        wanted = {"versionId": version_id, "versionTime": version_time}
+        params = {k: v for k, v in wanted.items() if v is not None}
+        url = self._url(f"/1.0/identifiers/{_seg(did)}")
+        try:
+            response = self._http.request("GET", url, params=params or None)
+        except httpx.TransportError as exc:
+            raise NodeUnreachableError(url, str(exc) or type(exc).__name__) from exc
+        if response.status_code == 410:
+            answer: dict[str, Any] = response.json()
+            return answer
+        if response.status_code >= 400:
+            raise ApiError.from_response(response)
+        found: dict[str, Any] = response.json()
+        return found
+
+    def list_trusted_issuers(
+        self, credential_type: str | None = None, offset: int = 0, limit: int = 50
+    ) -> dict[str, Any]:
+        """A page of the trusted-issuer registry, optionally of one credential type."""
+        params = _page(offset, limit, credential_type=credential_type)
+        answer: dict[str, Any] = self._get("/v1/identity/trusted-issuers", **params)
+        return answer
+
+    def get_credential(self, credential_id: str, issuer: str | None = None) -> dict[str, Any]:
+        """A credential registered on chain with its status."""
+        answer: dict[str, Any] = self._get(f"/v1/identity/credentials/{_seg(credential_id)}", issuer=issuer)
+        return answer
+
+    def list_members(self, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of consortium members."""
+        answer: dict[str, Any] = self._get("/v1/governance/members", **_page(offset, limit))
+        return answer
+
+    def list_proposals(self, status: str | None = None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of proposals, newest first."""
+        answer: dict[str, Any] = self._get("/v1/governance/proposals", **_page(offset, limit, status=status))
+        return answer
+
+    def get_proposal(self, proposal_id: str) -> dict[str, Any]:
+        """A proposal with its votes and tally."""
+        answer: dict[str, Any] = self._get(f"/v1/governance/proposals/{_seg(proposal_id)}")
+        return answer
+
+    def verify_vc(
+        self, document: dict[str, Any], challenge: str | None = None, domain: str | None = None
+    ) -> dict[str, Any]:
+        """Verify a credential or presentation against the chain: ``{verified, kind, checks, errors}``."""
+        body = {"document": document, "challenge": challenge, "domain": domain}
+        content = json.dumps(body).encode()
+        answer: dict[str, Any] = self._request("POST", "/v1/vc/verify", content=content).json()
+        return answer
+
     def metrics(self) -> str:
         """The node API's Prometheus metrics text."""
         return self._request("GET", "/metrics").text
