@@ -368,7 +368,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/v1/anchors /v1/anchors/{anchor_id} /v1/proofs/{module}/{kind}/{ident} /v1/status /v1/genesis "
         "/v1/invariants /v1/stream /health /metrics /1.0/identifiers/{did} /v1/identity/trusted-issuers "
         "/v1/identity/credentials/{credential_id} /v1/governance/members /v1/governance/proposals "
-        "/v1/governance/proposals/{proposal_id} /v1/vc/verify"
+        "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

@@ -26,6 +26,7 @@ from bayledger.sdk.client import ApiError, Client
 from bayledger.sdk.holder import HolderWallet
 from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
 from bayledger.vc import issue_credential
+from bayledger.vc.status_list import build_status_list_credential, compute_list_hash, create_status_list
 
 ISSUER, HOLDER, OTHER, MEMBER, NEW_KEY = ed_key(10), ed_key(1), ed_key(11), ed_key(12), ed_key(30)
 LIST_HASH = "ab" * 32
@@ -46,7 +47,11 @@ def _genesis(home: Path) -> Genesis:
             ],
             "identity": {
                 "trusted_issuers": [
-                    {"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": ["HK", "CN"]}
+                    {
+                        "issuer": ISSUER.did(),
+                        "credential_type": "KycCredential",
+                        "jurisdictions": ["HK", "CN"],
+                    }
                 ]
             },
             "governance": {
@@ -101,7 +106,7 @@ def register(credential: dict[str, Any], index: int) -> dict[str, Any]:
     return idb.register_credential(
         issuer=ISSUER.did(),
         credential_id=idb.chain_credential_id(credential["id"]),
-        credential_type="kyc",
+        credential_type="KycCredential",
         subject=HOLDER.did(),
         jurisdiction="HK",
         valid_from=0,
@@ -267,7 +272,7 @@ def test_trusted_issuers_and_credential_status(zone: Zone) -> None:
     assert page["total"] == 1
     assert page["items"][0] == {
         "issuer": ISSUER.did(),
-        "credential_type": "kyc",
+        "credential_type": "KycCredential",
         "jurisdictions": ["HK", "CN"],
         "added_height": 0,
     }
@@ -429,3 +434,70 @@ def test_cli_did_gov_vc_and_wallet(zone: Zone, tmp_path: Path, monkeypatch: pyte
     )  # fmt: skip
     assert code == 0
     assert run("vc", "verify", str(vp_path), "--challenge", "c-9", "--domain", "v.example")[1]["verified"]
+
+
+# --- hosted status lists ------------------------------------------------------------------------------------
+
+
+def _list_credential(bits: list[int], *, key: SigningKey = ISSUER) -> dict[str, Any]:
+    status_list = create_status_list("revocation")
+    for index in bits:
+        status_list.set(index)
+    return build_status_list_credential(
+        status_list,
+        credential_id="https://node.example/v1/vc/status-lists/hosted-1",
+        issuer=ISSUER.did(),
+        signing_key=key,
+        verification_method=f"{ISSUER.did()}#key-1",
+        issued_at=NOW - timedelta(minutes=1),
+    )
+
+
+def _hash_of(bits: list[int]) -> str:
+    status_list = create_status_list("revocation")
+    for index in bits:
+        status_list.set(index)
+    return compute_list_hash(status_list, "sha256")
+
+
+def _problem(response: Any, status: int) -> tuple[str, int]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    return body["codespace"], body["code"]
+
+
+def test_hosted_status_list_put_checks_proof_and_chain_hash_then_serves_it(zone: Zone) -> None:
+    url, issuer = "/v1/vc/status-lists/hosted-1", {"issuer": ISSUER.did()}
+    assert _problem(zone.http.put(url, params=issuer, json=_list_credential([3])), 404) == ("node", 404)
+    assert _problem(zone.http.get(url, params=issuer), 404) == ("node", 404)
+    anchor = idb.set_status_list(
+        issuer=ISSUER.did(),
+        list_id="hosted-1",
+        purpose="revocation",
+        list_hash=_hash_of([3]),
+        set_indices=[3],
+    )
+    zone.block((ISSUER, [anchor]))
+
+    good = _list_credential([3])
+    forged = _list_credential([3], key=OTHER)  # names the issuer's key, signed by another
+    tampered = copy.deepcopy(good)
+    tampered["credentialSubject"]["encodedList"] = _list_credential([])["credentialSubject"]["encodedList"]
+    assert _problem(zone.http.put(url, params=issuer, json=forged), 400) == ("vc", 3)
+    assert _problem(zone.http.put(url, params=issuer, json=tampered), 400) == ("vc", 3)
+    stale = _list_credential([])  # well signed, but not the list anchored on chain
+    assert _problem(zone.http.put(url, params=issuer, json=stale), 400) == ("vc", 17)
+    assert _problem(zone.http.get(url, params=issuer), 404) == ("node", 404)  # nothing stored by refusals
+
+    stored = zone.http.put(url, params=issuer, json=good)
+    assert stored.status_code == 200, stored.text
+    assert stored.json() == {"issuer": ISSUER.did(), "list_id": "hosted-1", "list_hash": _hash_of([3])}
+    served = zone.http.get(url, params=issuer)
+    assert served.status_code == 200
+    assert served.json() == good
+    files = list(NodeHome(zone.node.home.root).status_lists_dir.glob("*.json"))
+    assert len(files) == 1 and json.loads(files[0].read_bytes())["credential"] == good  # durable, on disk
+    assert _problem(zone.http.get(url, params={"issuer": OTHER.did()}), 404) == ("node", 404)
+    paths = zone.http.get("/openapi.json").json()["paths"]
+    assert {"get", "put"} <= set(paths["/v1/vc/status-lists/{list_id}"])

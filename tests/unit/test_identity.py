@@ -21,6 +21,7 @@ from bayledger.core.errors import (
 )
 from bayledger.core.events import Event
 from bayledger.core.light import LightClientError, verify_state
+from bayledger.core.modules.accounts.msgs import MsgUpdateSigners
 from bayledger.core.modules.accounts.state import Signer
 from bayledger.core.modules.identity import MODULE as IDENTITY
 from bayledger.core.modules.identity import errors as identity_errors
@@ -92,8 +93,12 @@ def genesis_with_issuers(trusted: list[dict[str, Any]] | None = None) -> Any:
         "trusted_issuers": trusted
         if trusted is not None
         else [
-            {"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": ["HK", "CN"]},
-            {"issuer": ISSUER.did(), "credential_type": "accredited-investor", "jurisdictions": ["HK"]},
+            {"issuer": ISSUER.did(), "credential_type": "KycCredential", "jurisdictions": ["HK", "CN"]},
+            {
+                "issuer": ISSUER.did(),
+                "credential_type": "AccreditedInvestorCredential",
+                "jurisdictions": ["HK"],
+            },
         ]
     }
     return genesis
@@ -104,7 +109,7 @@ def genesis_with_issuers(trusted: list[dict[str, Any]] | None = None) -> Any:
 
 class MsgGated(Msg, frozen=True, tag="gate/MsgGated"):
     signer_field: ClassVar[str] = "signer"
-    requires: ClassVar[tuple[Requirement, ...]] = (Requirement("credential", "kyc"),)
+    requires: ClassVar[tuple[Requirement, ...]] = (Requirement("credential", "KycCredential"),)
     signer: str
 
 
@@ -170,7 +175,7 @@ def credential(
     *,
     subject: SigningKey = ALICE,
     issuer: SigningKey = ISSUER,
-    credential_type: str = "kyc",
+    credential_type: str = "KycCredential",
     jurisdiction: str = "HK",
     valid_from: int = 0,
     valid_until: int = 0,
@@ -380,6 +385,60 @@ def test_messages_after_deactivation_in_the_same_tx_fail_and_roll_back(chain: Ch
     assert get_did_pointer(chain.state, did) == DidPointer(did=did, version=1, deactivated=False)
 
 
+# --- accounts/MsgUpdateSigners on a DID with a document -----------------------------------------------------
+
+
+def test_update_signers_records_a_did_version_with_the_new_keys(chain: Chain) -> None:
+    did = ALICE.did()
+    ok(chain, ALICE, [register(ALICE, [HUB])])
+    update = MsgUpdateSigners(
+        account=did,
+        signers=[
+            Signer(ALICE.key_type, ALICE.public_key, 1),
+            Signer(NEW_KEY.key_type, NEW_KEY.public_key, 1),
+        ],
+        threshold=1,
+    )
+    result = ok(chain, ALICE, [update])
+    assert result.events == [
+        {"type": "accounts/EventUpdateSigners", "did": did, "threshold": 1, "signer_count": 2},
+        {"type": "identity/EventRotateKeys", "did": did, "version": 2, "threshold": 1, "signer_count": 2},
+    ]
+    assert get_did_pointer(chain.state, did) == DidPointer(did=did, version=2, deactivated=False)
+    v2 = get_latest_did(chain.state, did)
+    assert v2 is not None and v2.height == chain.height
+    assert document(v2)["verificationMethod"] == [method(did, 1, ALICE), method(did, 2, NEW_KEY)]
+    assert document(v2)["service"][0]["id"] == f"{did}#hub"  # services carried over
+    v1 = get_did_version(chain.state, did, 1)
+    assert v1 is not None
+    assert document(v1)["verificationMethod"] == [method(did, 1, ALICE)]  # old version still resolvable
+    assert get_did_version_at_time(chain.state, did, v2.time - 1) == v1
+
+
+def test_update_signers_without_a_did_document_records_no_version(chain: Chain) -> None:
+    did = ALICE.did()
+    update = MsgUpdateSigners(
+        account=did, signers=[Signer(NEW_KEY.key_type, NEW_KEY.public_key, 1)], threshold=1
+    )
+    result = ok(chain, ALICE, [update])
+    assert [e["type"] for e in result.events] == ["accounts/EventUpdateSigners"]
+    assert get_did_pointer(chain.state, did) is None
+    assert list_did_versions(chain.state, did) == []
+
+
+def test_update_signers_after_deactivation_in_the_same_tx_is_identity_5(chain: Chain) -> None:
+    did = ALICE.did()
+    ok(chain, ALICE, [register(ALICE)])
+    update = MsgUpdateSigners(
+        account=did, signers=[Signer(NEW_KEY.key_type, NEW_KEY.public_key, 1)], threshold=1
+    )
+    result = run(chain, ALICE, [MsgDeactivateDid(did=did), update])
+    assert (result.codespace, result.code) == ("identity", 5)
+    assert get_did_pointer(chain.state, did) == DidPointer(did=did, version=1, deactivated=False)
+    account = chain.account(did)
+    assert account is not None and account.signers == [Signer(ALICE.key_type, ALICE.public_key, 1)]
+
+
 # --- resolution of past versions ----------------------------------------------------------------------------
 
 
@@ -459,31 +518,34 @@ def test_did_version_and_latest_pointer_proofs_verify(chain: Chain) -> None:
 
 
 def test_genesis_trusted_issuers_and_the_governance_writers(chain: Chain) -> None:
-    assert get_trusted_issuer(chain.state, "kyc", ISSUER.did()) == TrustedIssuer(
-        issuer=ISSUER.did(), credential_type="kyc", jurisdictions=["HK", "CN"], added_height=0
+    assert get_trusted_issuer(chain.state, "KycCredential", ISSUER.did()) == TrustedIssuer(
+        issuer=ISSUER.did(), credential_type="KycCredential", jurisdictions=["HK", "CN"], added_height=0
     )
-    assert [t.credential_type for t in list_trusted_issuers(chain.state)] == ["accredited-investor", "kyc"]
-    assert list_trusted_issuers(chain.state, "kyc")[0].issuer == ISSUER.did()
+    assert [t.credential_type for t in list_trusted_issuers(chain.state)] == [
+        "AccreditedInvestorCredential",
+        "KycCredential",
+    ]
+    assert list_trusted_issuers(chain.state, "KycCredential")[0].issuer == ISSUER.did()
     store = DictState(dict(chain.state.data))
     block = BlockState(store)
     entry = TrustedIssuer(
-        issuer=OTHER_ISSUER.did(), credential_type="kyc", jurisdictions=["SG"], added_height=7
+        issuer=OTHER_ISSUER.did(), credential_type="KycCredential", jurisdictions=["SG"], added_height=7
     )
     set_trusted_issuer(block, entry)
-    assert get_trusted_issuer(block, "kyc", OTHER_ISSUER.did()) == entry
-    delete_trusted_issuer(block, "kyc", OTHER_ISSUER.did())
-    assert get_trusted_issuer(block, "kyc", OTHER_ISSUER.did()) is None
+    assert get_trusted_issuer(block, "KycCredential", OTHER_ISSUER.did()) == entry
+    delete_trusted_issuer(block, "KycCredential", OTHER_ISSUER.did())
+    assert get_trusted_issuer(block, "KycCredential", OTHER_ISSUER.did()) is None
 
 
 @pytest.mark.parametrize(
     "entries",
     [
-        [{"issuer": "did:example:1", "credential_type": "kyc", "jurisdictions": ["HK"]}],
+        [{"issuer": "did:example:1", "credential_type": "KycCredential", "jurisdictions": ["HK"]}],
         [{"issuer": ISSUER.did(), "credential_type": "bad type", "jurisdictions": ["HK"]}],
-        [{"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": ["hk"]}],
-        [{"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": []}],
-        [{"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": ["HK"], "extra": 1}],
-        [{"issuer": ISSUER.did(), "credential_type": "kyc", "jurisdictions": ["HK"]}] * 2,
+        [{"issuer": ISSUER.did(), "credential_type": "KycCredential", "jurisdictions": ["hk"]}],
+        [{"issuer": ISSUER.did(), "credential_type": "KycCredential", "jurisdictions": []}],
+        [{"issuer": ISSUER.did(), "credential_type": "KycCredential", "jurisdictions": ["HK"], "extra": 1}],
+        [{"issuer": ISSUER.did(), "credential_type": "KycCredential", "jurisdictions": ["HK"]}] * 2,
     ],
 )
 def test_bad_genesis_trusted_issuers_stop_the_chain(entries: list[dict[str, Any]]) -> None:
@@ -503,7 +565,7 @@ def test_register_credential_records_indexes_and_emits(chain: Chain) -> None:
             "type": "identity/EventRegisterCredential",
             "issuer": ISSUER.did(),
             "credential_id": "cred-1",
-            "credential_type": "kyc",
+            "credential_type": "KycCredential",
             "subject": ALICE.did(),
             "jurisdiction": "HK",
         }
@@ -512,7 +574,7 @@ def test_register_credential_records_indexes_and_emits(chain: Chain) -> None:
     assert stored == Credential(
         issuer=ISSUER.did(),
         credential_id="cred-1",
-        credential_type="kyc",
+        credential_type="KycCredential",
         subject=ALICE.did(),
         jurisdiction="HK",
         valid_from=1,
@@ -522,17 +584,19 @@ def test_register_credential_records_indexes_and_emits(chain: Chain) -> None:
         credential_hash=CH,
         registered_height=1,
     )
-    assert list_subject_credentials(chain.state, ALICE.did(), "kyc") == [stored]
-    assert list_subject_credentials(chain.state, ALICE.did(), "accredited-investor") == []
-    assert has_valid_credential(chain.state, ALICE.did(), "kyc", chain.time)
-    assert not has_valid_credential(chain.state, BOB.did(), "kyc", chain.time)
+    assert list_subject_credentials(chain.state, ALICE.did(), "KycCredential") == [stored]
+    assert list_subject_credentials(chain.state, ALICE.did(), "AccreditedInvestorCredential") == []
+    assert has_valid_credential(chain.state, ALICE.did(), "KycCredential", chain.time)
+    assert not has_valid_credential(chain.state, BOB.did(), "KycCredential", chain.time)
 
 
 def test_a_country_covers_its_subdivisions(chain: Chain) -> None:
     ok(chain, ISSUER, [credential("c-gd", jurisdiction="CN-GD")])
-    assert has_valid_credential(chain.state, ALICE.did(), "kyc", chain.time)
+    assert has_valid_credential(chain.state, ALICE.did(), "KycCredential", chain.time)
     result = run(
-        chain, ISSUER, [credential("c-hkx", credential_type="accredited-investor", jurisdiction="CN")]
+        chain,
+        ISSUER,
+        [credential("c-hkx", credential_type="AccreditedInvestorCredential", jurisdiction="CN")],
     )
     assert (result.codespace, result.code) == ("identity", 6)
 
@@ -540,7 +604,9 @@ def test_a_country_covers_its_subdivisions(chain: Chain) -> None:
 def test_validity_window_is_inclusive_from_exclusive_until(chain: Chain) -> None:
     ok(chain, ISSUER, [credential(valid_from=1_000, valid_until=2_000)])
     valid = [
-        t for t in (999, 1_000, 1_999, 2_000) if has_valid_credential(chain.state, ALICE.did(), "kyc", t)
+        t
+        for t in (999, 1_000, 1_999, 2_000)
+        if has_valid_credential(chain.state, ALICE.did(), "KycCredential", t)
     ]
     assert valid == [1_000, 1_999]
 
@@ -557,8 +623,8 @@ def test_status_lists_revoke_suspend_and_unsuspend(chain: Chain) -> None:
             credential("c-sus", subject=BOB, status_list_id="sus-1", status_index=4),
         ],
     )
-    assert has_valid_credential(chain.state, ALICE.did(), "kyc", chain.time)
-    assert has_valid_credential(chain.state, BOB.did(), "kyc", chain.time)
+    assert has_valid_credential(chain.state, ALICE.did(), "KycCredential", chain.time)
+    assert has_valid_credential(chain.state, BOB.did(), "KycCredential", chain.time)
 
     result = ok(chain, ISSUER, [status("sus-1", "suspension", [4, 9])])
     assert result.events == [
@@ -572,9 +638,9 @@ def test_status_lists_revoke_suspend_and_unsuspend(chain: Chain) -> None:
             "clear_count": 0,
         }
     ]
-    assert not has_valid_credential(chain.state, BOB.did(), "kyc", chain.time)
+    assert not has_valid_credential(chain.state, BOB.did(), "KycCredential", chain.time)
     ok(chain, ISSUER, [status("sus-1", "suspension", [], [4], list_hash=content_hash(6))])
-    assert has_valid_credential(chain.state, BOB.did(), "kyc", chain.time)
+    assert has_valid_credential(chain.state, BOB.did(), "KycCredential", chain.time)
     assert get_status_list(chain.state, ISSUER.did(), "sus-1") == StatusList(
         issuer=ISSUER.did(),
         list_id="sus-1",
@@ -587,7 +653,7 @@ def test_status_lists_revoke_suspend_and_unsuspend(chain: Chain) -> None:
 
     ok(chain, ISSUER, [status("rev-1", "revocation", [3])])
     ok(chain, ISSUER, [status("rev-1", "revocation", [3, 5])])  # setting again is idempotent
-    assert not has_valid_credential(chain.state, ALICE.did(), "kyc", chain.time)
+    assert not has_valid_credential(chain.state, ALICE.did(), "KycCredential", chain.time)
     rev = get_status_list(chain.state, ISSUER.did(), "rev-1")
     assert rev is not None and rev.flagged_total == 2
     assert list_status_flags(chain.state, ISSUER.did(), "rev-1") == [3, 5]
@@ -717,14 +783,16 @@ def gated(chain: Chain, key: SigningKey = ALICE) -> Any:
 
 def assert_refused(result: Any) -> None:
     assert (result.codespace, result.code, result.events) == ("identity", 10, [])
-    assert "holds no valid 'kyc' credential" in result.log
+    assert "holds no valid 'KycCredential' credential" in result.log
 
 
 def test_admission_without_then_with_a_credential(chain: Chain) -> None:
     assert_refused(gated(chain))
     ok(chain, ISSUER, [credential(status_list_id="rev-1", status_index=7)])
     assert gated(chain).events == [{"type": "gate/EventGated", "signer": ALICE.did()}]
-    other_type = run(chain, ISSUER, [credential("ai", subject=BOB, credential_type="accredited-investor")])
+    other_type = run(
+        chain, ISSUER, [credential("ai", subject=BOB, credential_type="AccreditedInvestorCredential")]
+    )
     assert other_type.code == 0
     assert_refused(gated(chain, BOB))  # a credential of another type does not count
 
@@ -747,8 +815,8 @@ def test_admission_refused_while_suspended(chain: Chain) -> None:
 def test_admission_refused_when_the_issuer_is_no_longer_trusted(chain: Chain) -> None:
     ok(chain, ISSUER, [credential()])
     assert gated(chain).code == 0
-    ok(chain, BOB, [MsgUntrust(signer=BOB.did(), credential_type="kyc", issuer=ISSUER.did())])
-    assert get_trusted_issuer(chain.state, "kyc", ISSUER.did()) is None
+    ok(chain, BOB, [MsgUntrust(signer=BOB.did(), credential_type="KycCredential", issuer=ISSUER.did())])
+    assert get_trusted_issuer(chain.state, "KycCredential", ISSUER.did()) is None
     assert_refused(gated(chain))
 
 

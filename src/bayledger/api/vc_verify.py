@@ -8,12 +8,16 @@ Order of the checks (each name is reported in ``checks`` once it passed; the fir
    proof's ``created`` time (latest version when there is none), so keys rotated away still verify what
    they signed before.
 2. per credential ``issuer-trusted`` — the issuer is in the trusted-issuer registry at the latest height for
-   the credential's type (registry type ``kyc`` for ``KycCredential``, or the VC type itself) and the
+   the credential's VC type itself (``KycCredential``: the registry uses VC type names, no mapping) and the
    subject's ``jurisdiction`` (``CN`` covers ``CN-GD``); else ``vc/19``.
 3. ``issuer-active`` — the issuer's DID is not deactivated; else ``identity/5``.
 4. ``onchain-status`` — when the issuer registered the credential on chain: its registered hash matches the
    document (``vc/3`` otherwise) and its status index is not flagged (``vc/15`` revoked, ``vc/16``
    suspended). An unregistered credential skips this check (``onchain-status:not-registered``).
+
+``check_status_list_credential`` guards ``PUT /v1/vc/status-lists/{list_id}``: the list credential's proof
+verifies with the issuer's on-chain keys (same resolver), and its bitstring hashes to the ``list_hash`` the
+issuer anchored on chain for that list.
 """
 
 from __future__ import annotations
@@ -23,19 +27,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bayledger.core.errors import LedgerError
-from bayledger.node.identity_queries import IdentityService
+from bayledger.node.identity_queries import IdentityService, StatusListHost
 from bayledger.node.service import NotFoundError
-from bayledger.sdk.identity import chain_credential_id, chain_credential_type, credential_hash
+from bayledger.sdk.identity import chain_credential_id, credential_hash
 from bayledger.vc import StaticKeyResolver, verify_credential, verify_presentation
-from bayledger.vc.data_integrity import controller_of
+from bayledger.vc.data_integrity import controller_of, verify_proofs
 from bayledger.vc.errors import (
     InvalidProofError,
+    IssuerMismatchError,
     MalformedDocumentError,
     RevokedCredentialError,
+    StatusListError,
     SuspendedCredentialError,
     UntrustedIssuerError,
     VcError,
 )
+from bayledger.vc.status_list import compute_list_hash, read_status_list
 from bayledger.vc.subject_schemas import credential_type_of
 from bayledger.vc.timestamps import parse_datetime_stamp
 
@@ -109,11 +116,9 @@ def _chain_checks(node: IdentityService, credential: dict[str, Any], checks: lis
         for s in subjects
         if isinstance(s, dict) and isinstance(s.get("jurisdiction"), str)
     }
-    registry_types = [chain_credential_type(vc_type), vc_type]
     entries = [
         item
-        for registry_type in registry_types
-        for item in node.list_trusted_issuers(credential_type=registry_type, offset=0, limit=500)["items"]
+        for item in node.list_trusted_issuers(credential_type=vc_type, offset=0, limit=500)["items"]
         if item["issuer"] == issuer
     ]
 
@@ -182,3 +187,34 @@ def verify_document(
     except (VcError, LedgerError) as exc:
         return {"verified": False, "kind": kind, "checks": checks, "errors": [_error(exc)]}
     return {"verified": True, "kind": kind, "checks": checks, "errors": []}
+
+
+def check_status_list_credential(
+    node: StatusListHost, issuer: str, list_id: str, credential: dict[str, Any]
+) -> None:
+    """Accept a signed ``BitstringStatusListCredential`` for hosting, else raise.
+
+    NotFoundError (404) when ``issuer`` anchored no list ``list_id`` on chain; ``vc/13`` when the
+    document's issuer or a proof's key is not ``issuer``; ``vc/2``, ``vc/3``, ``vc/12`` when a proof is
+    malformed, does not verify with the issuer's on-chain DID keys (version in force at the proof's
+    ``created``) or names an unknown key; ``vc/17`` when it is not a status list of the on-chain purpose or
+    its bitstring does not hash (zone hash) to the on-chain ``list_hash``.
+    """
+    anchored = node.get_status_list(issuer, list_id)
+    document_issuer = credential.get("issuer")
+    if isinstance(document_issuer, dict):
+        document_issuer = document_issuer.get("id")
+    if document_issuer != issuer:
+        raise IssuerMismatchError(f"the list credential's issuer {document_issuer!r} is not {issuer!r}")
+    proofs = verify_proofs(
+        credential, resolve_key=chain_key_resolver(node, credential), expected_proof_purpose="assertionMethod"
+    )
+    for proof in proofs:
+        if proof.controller != issuer:
+            raise IssuerMismatchError(f"proof by {proof.verification_method!r}, not by the issuer {issuer!r}")
+    bits = read_status_list(credential, anchored["purpose"])
+    algorithm = str(node.status()["hash_algorithm"])
+    if compute_list_hash(bits, algorithm) != anchored["list_hash"]:
+        raise StatusListError(
+            f"status list {list_id!r} does not match the hash {anchored['list_hash']} anchored on chain"
+        )

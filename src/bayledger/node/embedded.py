@@ -7,7 +7,9 @@ live event feed. Edges reach it only through :class:`~bayledger.node.service.Nod
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -46,7 +48,7 @@ from bayledger.node.feed import EventFeed
 from bayledger.node.home import NodeHome
 from bayledger.node.identity_queries import IdentityQueries
 from bayledger.node.mempool import Mempool, MempoolEntry
-from bayledger.node.service import TimeoutWaitingError
+from bayledger.node.service import NotFoundError, TimeoutWaitingError
 from bayledger.store.sqlite import Database, EventRow
 
 log = logging.getLogger("bayledger.node")
@@ -246,6 +248,38 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
             if result.signer:
                 nonces[result.signer] = max(result.nonce, nonces.get(result.signer, 0))
         return nonces
+
+    # --- hosted status list credentials --------------------------------------------------------------
+
+    def _status_list_path(self, issuer: str, list_id: str) -> Path:
+        name = hashlib.sha256(f"{issuer}/{list_id}".encode()).hexdigest()
+        return self.home.status_lists_dir / f"{name}.json"
+
+    def put_status_list_credential(self, issuer: str, list_id: str, credential: dict[str, Any]) -> None:
+        """Store the status list credential of (issuer, list id) in ``data/status-lists/`` (file name: SHA-256
+        of ``<issuer>/<list_id>``), replacing the previous one atomically (temp file, fsync, rename).
+
+        The caller has checked it (proof by the issuer, hash anchored on chain): this only stores.
+        """
+        path = self._status_list_path(issuer, list_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"issuer": issuer, "list_id": list_id, "credential": credential}
+        temp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        with temp.open("wb") as handle:
+            handle.write(msgspec.json.encode(record))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+
+    def get_status_list_credential(self, issuer: str, list_id: str) -> dict[str, Any]:
+        """The hosted status list credential of (issuer, list id); NotFoundError when none was stored."""
+        path = self._status_list_path(issuer, list_id)
+        try:
+            record = msgspec.json.decode(path.read_bytes())
+        except FileNotFoundError:
+            raise NotFoundError(f"no hosted status list {list_id} of {issuer}") from None
+        credential: dict[str, Any] = record["credential"]
+        return credential
 
     # --- transactions --------------------------------------------------------------------------------
 

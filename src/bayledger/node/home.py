@@ -35,6 +35,11 @@ class NodeHome:
         return self.root / "data" / "node.sqlite3"
 
     @property
+    def status_lists_dir(self) -> Path:
+        """Hosted status list credentials (``PUT /v1/vc/status-lists/…``), one JSON file per list."""
+        return self.root / "data" / "status-lists"
+
+    @property
     def keyring(self) -> Keyring:
         """The node's encrypted keys."""
         return Keyring(self.root / "keys")

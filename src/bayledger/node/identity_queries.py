@@ -68,6 +68,22 @@ class IdentityService(Protocol):
         ...
 
 
+class StatusListHost(IdentityService, Protocol):
+    """A node that also hosts issuers' signed status list credentials (``EmbeddedNode``)."""
+
+    def get_status_list(self, issuer: str, list_id: str) -> dict[str, Any]:
+        """The on-chain status list record of (issuer, list id); NotFoundError if unknown."""
+        ...
+
+    def put_status_list_credential(self, issuer: str, list_id: str, credential: dict[str, Any]) -> None:
+        """Store (replace) the hosted status list credential of (issuer, list id), durably."""
+        ...
+
+    def get_status_list_credential(self, issuer: str, list_id: str) -> dict[str, Any]:
+        """The hosted status list credential of (issuer, list id); NotFoundError if none is stored."""
+        ...
+
+
 def iso_time(ms: int) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` (milliseconds kept when not zero) of a block time in ms."""
     moment = datetime.fromtimestamp(ms / 1000, UTC)
@@ -172,6 +188,13 @@ class IdentityQueries(NodeQueries):
                 "checked_at": now,
             }
             return data
+
+    def get_status_list(self, issuer: str, list_id: str) -> dict[str, Any]:
+        """The on-chain status list record (purpose, anchored ``list_hash``, …) of (issuer, list id)."""
+        status_list = ids.get_status_list(self._reader_state(), issuer, list_id)
+        if status_list is None:
+            raise NotFoundError(f"no status list {list_id} of {issuer} on chain")
+        return _builtins(status_list)
 
     def list_members(self, *, offset: int, limit: int) -> dict[str, Any]:
         """Members in DID order, with the total weight."""

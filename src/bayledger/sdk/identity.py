@@ -167,10 +167,3 @@ def chain_credential_id(vc_id: str) -> str:
     if _LOCAL_ID.fullmatch(vc_id):
         return vc_id
     return re.split(r"[/#]", vc_id.rstrip("/"))[-1]
-
-
-def chain_credential_type(vc_type: str) -> str:
-    """The trusted-issuer registry type of a VC type: ``KycCredential`` → ``kyc``,
-    ``ProfessionalInvestorCredential`` → ``professional-investor``."""
-    stem = vc_type.removesuffix("Credential") or vc_type
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", stem).lower()

@@ -21,11 +21,12 @@ from bayledger.api.identity_schemas import (
     VerifyAnswer,
 )
 from bayledger.api.schemas import documented
-from bayledger.api.vc_verify import verify_document
-from bayledger.node.identity_queries import IdentityService
+from bayledger.api.vc_verify import check_status_list_credential, verify_document
+from bayledger.node.identity_queries import IdentityService, StatusListHost
 from bayledger.vc.timestamps import parse_datetime_stamp
 
 IDENTITY_METHODS = ("resolve_did", "list_trusted_issuers", "get_credential", "list_members", "get_proposal")
+STATUS_LIST_METHODS = ("get_status_list", "put_status_list_credential", "get_status_list_credential")
 
 
 def get_identity_node(request: Request) -> IdentityService:
@@ -38,6 +39,19 @@ def get_identity_node(request: Request) -> IdentityService:
 
 
 IdentityDep = Annotated[IdentityService, Depends(get_identity_node)]
+
+
+def get_status_list_host(request: Request) -> StatusListHost:
+    """The node, when it hosts status list credentials (else 501 ``api/4``)."""
+    node = request.app.state.node
+    if not all(hasattr(node, name) for name in (*IDENTITY_METHODS, *STATUS_LIST_METHODS)):
+        raise ApiError(501, ApiCode.HTTP_ERROR, "this node does not host status lists", "NotImplemented")
+    found: StatusListHost = node
+    return found
+
+
+StatusListDep = Annotated[StatusListHost, Depends(get_status_list_host)]
+IssuerQuery = Annotated[str, Query(description="The issuer DID that anchored the list on chain.")]
 
 resolver_router = APIRouter(prefix="/1.0/identifiers", tags=["identity"])
 identity_router = APIRouter(prefix="/v1/identity", tags=["identity"])
@@ -95,7 +109,7 @@ def resolve(
 def trusted_issuers(
     node: IdentityDep,
     page: PagingDep,
-    credential_type: Annotated[str | None, Query(description="Only this type, e.g. `kyc`.")] = None,
+    credential_type: Annotated[str | None, Query(description="Only this type, e.g. `KycCredential`.")] = None,
 ) -> Response:
     """Trusted issuers at the latest height, in (type, issuer) order."""
     return json_response(
@@ -181,3 +195,42 @@ def verify(
         challenge = body.get("challenge", challenge)
         domain = body.get("domain", domain)
     return json_response(verify_document(node, document, challenge=challenge, domain=domain))
+
+
+@vc_router.put(
+    "/status-lists/{list_id}",
+    summary="Host an issuer's signed Bitstring Status List credential",
+    response_model=None,
+    responses={
+        200: {"description": "Stored: `{issuer, list_id, list_hash}`."},
+        400: {"description": "Problem `vc/*`: bad proof (`vc/2`, `vc/3`, `vc/12`, `vc/13`) or `vc/17`."},
+        404: {"description": "Problem `node/404`: the issuer anchored no such list on chain."},
+    },
+)
+def put_status_list(
+    list_id: str,
+    issuer: IssuerQuery,
+    node: StatusListDep,
+    body: Annotated[dict[str, Any], Body(description="The signed BitstringStatusListCredential.")],
+) -> Response:
+    """Verify the list credential's proof with the issuer's on-chain DID keys and its bitstring against the
+    on-chain ``list_hash`` of (issuer, list id), then store it in the node home (replacing the previous)."""
+    check_status_list_credential(node, issuer, list_id, body)
+    node.put_status_list_credential(issuer, list_id, body)
+    anchored = node.get_status_list(issuer, list_id)
+    return json_response({"issuer": issuer, "list_id": list_id, "list_hash": anchored["list_hash"]})
+
+
+@vc_router.get(
+    "/status-lists/{list_id}",
+    summary="Fetch a hosted Bitstring Status List credential",
+    response_model=None,
+    responses={
+        200: {"description": "The signed BitstringStatusListCredential as the issuer uploaded it."},
+        404: {"description": "Problem `node/404`: no list hosted for (issuer, list id)."},
+    },
+)
+def get_status_list(list_id: str, issuer: IssuerQuery, node: StatusListDep) -> Response:
+    """The hosted status list credential (check it against the anchored hash: it may predate a later
+    ``MsgSetStatusList`` whose new list the issuer has not uploaded yet)."""
+    return json_response(node.get_status_list_credential(issuer, list_id))

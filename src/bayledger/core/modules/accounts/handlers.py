@@ -12,6 +12,20 @@ from bayledger.core.modules.accounts.errors import (
 from bayledger.core.modules.accounts.events import EventCreateAccount, EventUpdateSigners
 from bayledger.core.modules.accounts.msgs import MsgCreateAccount, MsgUpdateSigners
 from bayledger.core.modules.accounts.state import Account, Signer, get_account, set_account
+from bayledger.core.modules.identity.document import (
+    compute_did_document,
+    compute_services,
+    encode_did_document,
+)
+from bayledger.core.modules.identity.errors import DidDeactivatedError
+from bayledger.core.modules.identity.events import EventRotateKeys
+from bayledger.core.modules.identity.state import (
+    DidVersion,
+    get_did_pointer,
+    get_did_version,
+    set_did_version,
+)
+from bayledger.core.types import Did
 
 
 def process_create_account(ctx: Context, msg: MsgCreateAccount) -> None:
@@ -31,11 +45,15 @@ def process_create_account(ctx: Context, msg: MsgCreateAccount) -> None:
 
 
 def process_update_signers(ctx: Context, msg: MsgUpdateSigners) -> None:
-    """Replace the signer set and threshold of the signing account."""
+    """Replace the signer set and threshold of the signing account; when the account has a DID document
+    (identity module), record a new version of it with the new keys and the previous services."""
     account = get_account(ctx.store, msg.account)
     if account is None:
         raise AccountNotFoundError(msg.account)
     _check_signer_limit(ctx, msg.signers)
+    pointer = get_did_pointer(ctx.store, account.did)
+    if pointer is not None and pointer.deactivated:  # only reachable later in the tx that deactivated it
+        raise DidDeactivatedError(account.did, pointer.version)
 
     set_account(
         ctx.store,
@@ -48,7 +66,34 @@ def process_update_signers(ctx: Context, msg: MsgUpdateSigners) -> None:
         ),
     )
 
+    version = None if pointer is None else _record_did_version(ctx, account.did, pointer.version, msg.signers)
+
     ctx.emit(EventUpdateSigners(did=account.did, threshold=msg.threshold, signer_count=len(msg.signers)))
+    if version is not None:
+        ctx.emit(
+            EventRotateKeys(
+                did=account.did, version=version, threshold=msg.threshold, signer_count=len(msg.signers)
+            )
+        )
+
+
+def _record_did_version(ctx: Context, did: Did, latest: int, signers: list[Signer]) -> int:
+    """Write the next DID document version: ``signers`` as its keys, the latest version's services."""
+    previous = get_did_version(ctx.store, did, latest)
+    services = [] if previous is None else compute_services(did, previous.document_json)
+    version = latest + 1
+    set_did_version(
+        ctx.store,
+        did,
+        DidVersion(
+            version=version,
+            height=ctx.height,
+            time=ctx.time,
+            deactivated=False,
+            document_json=encode_did_document(compute_did_document(did, signers, services)),
+        ),
+    )
+    return version
 
 
 def _check_signer_limit(ctx: Context, signers: list[Signer]) -> None:
