@@ -12,19 +12,12 @@ from bayledger.core.modules.accounts.errors import (
 from bayledger.core.modules.accounts.events import EventCreateAccount, EventUpdateSigners
 from bayledger.core.modules.accounts.msgs import MsgCreateAccount, MsgUpdateSigners
 from bayledger.core.modules.accounts.state import Account, Signer, get_account, set_account
-from bayledger.core.modules.identity.document import (
-    compute_did_document,
-    compute_services,
-    encode_did_document,
-)
 from bayledger.core.modules.identity.errors import DidDeactivatedError
 from bayledger.core.modules.identity.events import EventRotateKeys
 from bayledger.core.modules.identity.state import (
-    DidVersion,
     get_did_pointer,
-    get_did_version,
-    set_did_version,
 )
+from bayledger.core.modules.identity.versions import get_latest_services, write_did_version
 from bayledger.core.types import Did
 
 
@@ -79,20 +72,8 @@ def process_update_signers(ctx: Context, msg: MsgUpdateSigners) -> None:
 
 def _record_did_version(ctx: Context, did: Did, latest: int, signers: list[Signer]) -> int:
     """Write the next DID document version: ``signers`` as its keys, the latest version's services."""
-    previous = get_did_version(ctx.store, did, latest)
-    services = [] if previous is None else compute_services(did, previous.document_json)
     version = latest + 1
-    set_did_version(
-        ctx.store,
-        did,
-        DidVersion(
-            version=version,
-            height=ctx.height,
-            time=ctx.time,
-            deactivated=False,
-            document_json=encode_did_document(compute_did_document(did, signers, services)),
-        ),
-    )
+    write_did_version(ctx, did, version, signers, get_latest_services(ctx.store, did, latest))
     return version
 
 

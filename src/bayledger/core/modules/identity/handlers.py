@@ -7,11 +7,9 @@ from msgspec.structs import replace
 from bayledger.core.context import Context
 from bayledger.core.modules.accounts.errors import AccountNotFoundError, InvalidSignerSetError
 from bayledger.core.modules.accounts.events import EventUpdateSigners
-from bayledger.core.modules.accounts.state import Account, Signer, get_account, set_account
+from bayledger.core.modules.accounts.state import Account, get_account, set_account
 from bayledger.core.modules.identity.document import (
-    DidService,
     compute_did_document,
-    compute_services,
     encode_did_document,
 )
 from bayledger.core.modules.identity.errors import (
@@ -47,7 +45,6 @@ from bayledger.core.modules.identity.state import (
     delete_status_flag,
     get_credential,
     get_did_pointer,
-    get_did_version,
     get_status_list,
     is_status_flagged,
     is_trusted_issuer,
@@ -56,6 +53,7 @@ from bayledger.core.modules.identity.state import (
     set_status_flag,
     set_status_list,
 )
+from bayledger.core.modules.identity.versions import get_latest_services, write_did_version
 from bayledger.core.types import Did
 
 
@@ -65,7 +63,7 @@ def process_register_did(ctx: Context, msg: MsgRegisterDid) -> None:
         raise DidExistsError(msg.did)
     account = _get_account(ctx, msg.did)
 
-    _set_version(ctx, msg.did, 1, account.signers, msg.services)
+    write_did_version(ctx, msg.did, 1, account.signers, msg.services)
 
     ctx.emit(
         EventRegisterDid(
@@ -79,7 +77,7 @@ def process_update_did(ctx: Context, msg: MsgUpdateDid) -> None:
     version = _next_version(ctx, msg.did)
     account = _get_account(ctx, msg.did)
 
-    _set_version(ctx, msg.did, version, account.signers, msg.services)
+    write_did_version(ctx, msg.did, version, account.signers, msg.services)
 
     ctx.emit(
         EventUpdateDid(
@@ -95,10 +93,10 @@ def process_rotate_keys(ctx: Context, msg: MsgRotateKeys) -> None:
     limit = ctx.chain.params.max_signers
     if len(msg.signers) > limit:
         raise InvalidSignerSetError(f"{len(msg.signers)} signers exceed the limit of {limit}")
-    services = _latest_services(ctx, msg.did, version - 1)
+    services = get_latest_services(ctx.store, msg.did, version - 1)
 
     set_account(ctx.store, replace(account, signers=msg.signers, threshold=msg.threshold))
-    _set_version(ctx, msg.did, version, msg.signers, services)
+    write_did_version(ctx, msg.did, version, msg.signers, services)
 
     ctx.emit(EventUpdateSigners(did=msg.did, threshold=msg.threshold, signer_count=len(msg.signers)))
     ctx.emit(
@@ -213,25 +211,3 @@ def _next_version(ctx: Context, did: Did) -> int:
     if pointer.deactivated:
         raise DidDeactivatedError(did, pointer.version)
     return pointer.version + 1
-
-
-def _latest_services(ctx: Context, did: Did, version: int) -> list[DidService]:
-    latest = get_did_version(ctx.store, did, version)
-    return [] if latest is None else compute_services(did, latest.document_json)
-
-
-def _set_version(
-    ctx: Context, did: Did, version: int, signers: list[Signer], services: list[DidService]
-) -> None:
-    document = compute_did_document(did, signers, services)
-    set_did_version(
-        ctx.store,
-        did,
-        DidVersion(
-            version=version,
-            height=ctx.height,
-            time=ctx.time,
-            deactivated=False,
-            document_json=encode_did_document(document),
-        ),
-    )
