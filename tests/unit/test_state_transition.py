@@ -27,9 +27,11 @@ from bayledger.core.modules.anchor.state import (
     list_anchors,
 )
 from bayledger.core.msg import Module, Msg, Route
+from bayledger.core.params import ConsensusParams
 from bayledger.core.smt import EMPTY_ROOT
 from bayledger.core.state_transition import (
     BlockInput,
+    BlockTooLargeError,
     TxResult,
     apply_block,
     check_invariants,
@@ -381,3 +383,18 @@ def test_apply_block_accepts_any_state_reader() -> None:
     assert apply_block(chain.app, copy, tree_copy, block) == apply_block(
         chain.app, chain.state, chain.tree, block
     )
+
+
+def test_a_block_over_the_tx_limit_is_refused_whole_and_changes_nothing() -> None:
+    chain = new_chain(params=ConsensusParams(max_txs_per_block=2))
+    txs = [
+        chain.tx(ALICE, [builders.create_anchor(ALICE.did(), content_hash(n))], nonce=n) for n in (1, 2, 3)
+    ]
+    before = (chain.app_hash, dict(chain.state.data))
+    with pytest.raises(BlockTooLargeError) as refused:
+        chain.apply(txs)
+    assert (refused.value.codespace, refused.value.code) == ("ledger", 3)
+    assert (chain.app_hash, chain.state.data) == before
+    assert chain.height == 0
+    outcome = chain.apply(txs[:2])
+    assert [r.code for r in outcome.results] == [0, 0]

@@ -61,6 +61,13 @@ class InternalError(LedgerError):
     code = 2
 
 
+class BlockTooLargeError(LedgerError):
+    """A proposed block carries more transactions than ``max_txs_per_block``; it must not be applied."""
+
+    codespace = "ledger"
+    code = 3
+
+
 class TxResult(msgspec.Struct, frozen=True):
     """The outcome of one transaction in a block (code 0 = success)."""
 
@@ -210,10 +217,14 @@ def apply_block(
 
     An invalid transaction (format, signature, nonce, expiry) is recorded with its code and changes
     nothing. A valid one consumes its nonce; if a message fails, all of the transaction's other writes
-    roll back and the result carries the failure's codespace and code.
+    roll back and the result carries the failure's codespace and code. A block over the effective
+    ``max_txs_per_block`` is refused as a whole with BlockTooLargeError (``ledger/3``) and changes nothing.
     """
-    block_state = BlockState(state)
     chain = chain_at(app, state)
+    limit = chain.params.max_txs_per_block
+    if len(block.txs) > limit:
+        raise BlockTooLargeError(f"block {block.height} carries {len(block.txs)} txs; the limit is {limit}")
+    block_state = BlockState(state)
     results: list[TxResult] = []
     stored: list[bytes] = []
     for raw in block.txs:
