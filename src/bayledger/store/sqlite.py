@@ -45,8 +45,14 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class ConnectionState:
-    """Committed state read through one connection (implements the core's ``StateReader``)."""
+class _CachedTableReader:
+    """Point reads of one key/value table through one connection, with an optional bounded cache.
+
+    The cache (shared with the writer, cleared when a block's transaction rolls back) is emptied
+    whole when it reaches ``cache_limit`` entries.
+    """
+
+    _select: str  # "SELECT value FROM <table> WHERE key = ?"
 
     def __init__(
         self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None, cache_limit: int = 0
@@ -55,18 +61,27 @@ class ConnectionState:
         self.cache = cache
         self.cache_limit = cache_limit
 
-    def get(self, key: bytes) -> bytes | None:
-        """The committed value at ``key``."""
+    def _read(self, key: bytes) -> bytes | None:
         cache = self.cache
         if cache is not None and key in cache:
             return cache[key]
-        row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute(self._select, (key,)).fetchone()
         value = None if row is None else bytes(row[0])
         if cache is not None:
             if len(cache) >= self.cache_limit:
                 cache.clear()
             cache[key] = value
         return value
+
+
+class ConnectionState(_CachedTableReader):
+    """Committed state read through one connection (implements the core's ``StateReader``)."""
+
+    _select = "SELECT value FROM state WHERE key = ?"
+
+    def get(self, key: bytes) -> bytes | None:
+        """The committed value at ``key``."""
+        return self._read(key)
 
     def iter_prefix(self, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
         """Ascending committed pairs under ``prefix``."""
@@ -81,28 +96,14 @@ class ConnectionState:
             yield bytes(key), bytes(value)
 
 
-class ConnectionTree:
+class ConnectionTree(_CachedTableReader):
     """Committed Merkle-tree nodes read through one connection (implements the core's ``NodeReader``)."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, cache: dict[bytes, bytes | None] | None = None, cache_limit: int = 0
-    ) -> None:
-        self.conn = conn
-        self.cache = cache
-        self.cache_limit = cache_limit
+    _select = "SELECT value FROM tree WHERE key = ?"
 
     def get_node(self, node_key: bytes) -> bytes | None:
         """The stored node at ``node_key``."""
-        cache = self.cache
-        if cache is not None and node_key in cache:
-            return cache[node_key]
-        row = self.conn.execute("SELECT value FROM tree WHERE key = ?", (node_key,)).fetchone()
-        value = None if row is None else bytes(row[0])
-        if cache is not None:
-            if len(cache) >= self.cache_limit:
-                cache.clear()
-            cache[node_key] = value
-        return value
+        return self._read(node_key)
 
 
 class Database:
