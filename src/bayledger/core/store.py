@@ -121,3 +121,15 @@ class TxState(_Overlay):
 
 WritableState = _Overlay
 """What a handler writes through (a TxState during a transaction, a BlockState at block end)."""
+
+
+def take_next_sequence(store: WritableState, key: bytes) -> int:
+    """Advance the counter stored at ``key`` (decimal ASCII; absent = 0) and return its new value.
+
+    Modules derive deterministic ids from it (``ANC-00000001``, ``PROP-000001``); a failed transaction's
+    rollback gives the number back.
+    """
+    raw = store.get(key)
+    number = int(raw) + 1 if raw is not None else 1
+    store.set(key, str(number).encode())
+    return number

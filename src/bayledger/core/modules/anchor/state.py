@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from bayledger.core.codec import decode_record, encode_record
-from bayledger.core.store import StateReader, WritableState
+from bayledger.core.store import StateReader, WritableState, take_next_sequence
 from bayledger.core.types import Did, Height, TimestampMs
 
 ANCHOR_PREFIX = b"anchor/a/"
@@ -60,9 +60,7 @@ def _owner_index_key(owner: Did, anchor_id: str) -> bytes:
 
 def next_anchor_id(store: WritableState) -> str:
     """Take the next anchor id from the module sequence: ``ANC-00000001``, ``ANC-00000002``, …"""
-    raw = store.get(SEQUENCE_KEY)
-    number = int(raw) + 1 if raw is not None else 1
-    store.set(SEQUENCE_KEY, str(number).encode())
+    number = take_next_sequence(store, SEQUENCE_KEY)
     return f"ANC-{number:08d}"
 
 

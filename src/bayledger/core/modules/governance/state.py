@@ -8,7 +8,7 @@ import msgspec
 
 from bayledger.core.codec import decode_record, encode_record
 from bayledger.core.params import ConsensusParams
-from bayledger.core.store import StateReader, WritableState
+from bayledger.core.store import StateReader, WritableState, take_next_sequence
 from bayledger.core.types import Did, Height
 
 MEMBER_PREFIX = b"governance/m/"
@@ -202,9 +202,7 @@ def set_config(store: WritableState, config: GovernanceConfig) -> None:
 
 def next_proposal_id(store: WritableState) -> str:
     """Take the next proposal id from the module sequence: ``PROP-000001``, ``PROP-000002``, …"""
-    raw = store.get(SEQUENCE_KEY)
-    number = int(raw) + 1 if raw is not None else 1
-    store.set(SEQUENCE_KEY, str(number).encode())
+    number = take_next_sequence(store, SEQUENCE_KEY)
     return f"PROP-{number:06d}"
 
 
