@@ -22,7 +22,7 @@ class CanonicalEncodingError(ValueError):
     """The value cannot be canonically encoded (a float, or an integer beyond the JSON safe range)."""
 
 
-def _is_fast_path_safe(value: Any) -> bool:
+def is_fast_path_safe(value: Any) -> bool:
     """True when msgspec's sorted output is guaranteed to equal RFC 8785 for ``value``.
 
     Exact type checks (not isinstance) on purpose: a subclass of str or int could encode differently.
@@ -34,17 +34,12 @@ def _is_fast_path_safe(value: Any) -> bool:
         return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
     if kind is dict:
         for key, sub in value.items():
-            if type(key) is not str or not key.isascii() or not _is_fast_path_safe(sub):
+            if type(key) is not str or not key.isascii() or not is_fast_path_safe(sub):
                 return False
         return True
     if kind is list or kind is tuple:
-        return all(_is_fast_path_safe(item) for item in value)
+        return all(is_fast_path_safe(item) for item in value)
     return False
-
-
-def is_fast_path_safe(value: Any) -> bool:
-    """Public form of the fast-path test, for encoders of typed records (see ``core/tx.py``)."""
-    return _is_fast_path_safe(value)
 
 
 def encode_sorted(value: Any) -> bytes:
@@ -57,7 +52,7 @@ def canonical_json(value: Any) -> bytes:
 
     Floats are refused: money and quantities are integers in minor units.
     """
-    if _is_fast_path_safe(value):
+    if is_fast_path_safe(value):
         return _ENCODER.encode(value)
     _refuse_floats_and_big_ints(value)
     return rfc8785.dumps(value)
@@ -75,11 +70,6 @@ def _refuse_floats_and_big_ints(value: Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
-
-
-def to_builtins(value: Any) -> Any:
-    """Convert msgspec structs (and nested values) to plain JSON-like builtins."""
-    return msgspec.to_builtins(value)
 
 
 def b64encode(data: bytes) -> str:

@@ -13,7 +13,6 @@ so a signature cannot be replayed on another zone. The tx hash is the zone hash 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -101,15 +100,3 @@ def tx_bytes(tx: Tx, canonical_body: bytes | None = None) -> bytes:
     """
     body = body_bytes(tx.body) if canonical_body is None else canonical_body
     return b'{"body":' + body + b',"signatures":' + encode_sorted(tx.signatures) + b"}"
-
-
-def compute_tx_hash(hash_fn: Callable[[bytes], bytes], canonical: bytes) -> bytes:
-    """The tx hash: the zone hash of its canonical bytes."""
-    return hash_fn(canonical)
-
-
-def tx_to_dict(tx: Tx) -> dict[str, Any]:
-    """The tx as JSON-ready builtins (bytes as base64)."""
-    data = msgspec.to_builtins(tx)
-    assert isinstance(data, dict)
-    return data
