@@ -17,7 +17,6 @@ from bayledger.core.block import (
     CommitSignature,
     SignedHeader,
     compute_header_hash,
-    compute_validators_hash,
     header_sign_bytes,
 )
 from bayledger.core.encoding import b64encode
@@ -31,8 +30,10 @@ from bayledger.core.state_transition import (
     CheckedTx,
     SignatureCache,
     apply_block,
+    compute_block_header,
     decode_and_check,
     init_chain,
+    validators_at,
 )
 from bayledger.core.store import DictState
 from bayledger.keys import Ed25519SigningKey, SigningKey, Sm2SigningKey
@@ -206,19 +207,10 @@ class Chain:
 
     def commit(self, block: BlockInput, outcome: BlockOutcome) -> None:
         """Persist a block's writes and record its header."""
+        signing_set = validators_at(self.app, self.state)  # the set on the state the block ran on
         self.state.apply(outcome.state_writes)
         self.tree.apply(outcome.node_writes)
-        header = BlockHeader(
-            chain_id=self.chain_id,
-            height=block.height,
-            time=block.time,
-            previous_hash=block.previous_hash,
-            tx_root=outcome.tx_root.hex(),
-            results_hash=outcome.results_hash.hex(),
-            app_hash=outcome.app_hash.hex(),
-            validators_hash=compute_validators_hash(self.hash_fn, self.genesis.validators).hex(),
-            proposer=block.proposer,
-        )
+        header = compute_block_header(self.app, block, outcome, signing_set)
         self.headers.append(header)
         self.last_hash = compute_header_hash(self.hash_fn, header).hex()
         self.app_hash = outcome.app_hash

@@ -67,6 +67,7 @@ class Header(_Open):
     app_hash: str
     results_hash: str
     validators_hash: str
+    next_validators_hash: str = Field(description="Hash of the set that signs the next block.")
     proposer: str
 
 
@@ -164,6 +165,23 @@ class Status(_Open):
     validators: list[Any]
 
 
+class ValidatorEntry(_Open):
+    """A validator: name, key type, public key (base64) and voting power."""
+
+    name: str
+    key_type: str
+    public_key: str
+    power: int
+
+
+class ValidatorChange(_Open):
+    """A hand-over: the signed header of the block that adopted ``validators`` (they sign from the next)."""
+
+    header: Header
+    signatures: list[BlockSignature]
+    validators: list[ValidatorEntry]
+
+
 class ProofAnswer(_Open):
     """A state value with its (non-)membership proof and the signed header that commits to it."""
 
@@ -175,6 +193,17 @@ class ProofAnswer(_Open):
     proof: dict[str, Any]
     header: Header
     signatures: list[BlockSignature]
+    validator_changes: list[ValidatorChange] = Field(
+        description="Every validator-set hand-over up to now, for a light client to follow from genesis."
+    )
+
+
+class Validators(_Open):
+    """The set that signs the next block, and every hand-over since genesis."""
+
+    height: int
+    validators: list[ValidatorEntry]
+    changes: list[ValidatorChange]
 
 
 class Invariants(_Open):

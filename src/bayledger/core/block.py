@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -17,7 +17,9 @@ class BlockHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     ``tx_root`` is the list root of the txs' stored bytes; ``results_hash`` the list root of the tx results'
     canonical bytes followed, when the block's end-block hooks emitted events, by one leaf for them
-    (``state_transition.compute_results_hash``).
+    (``state_transition.compute_results_hash``). ``validators_hash`` commits to the set that signs this
+    block; ``next_validators_hash`` to the set that signs the next one, so a light client follows a
+    validator-set change adopted by governance in this block (as CometBFT headers do).
     """
 
     chain_id: str
@@ -28,6 +30,7 @@ class BlockHeader(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     results_hash: str
     app_hash: str
     validators_hash: str
+    next_validators_hash: str
     proposer: str
 
 
@@ -57,6 +60,8 @@ def header_sign_bytes(header_hash: bytes) -> bytes:
     return HEADER_SIGN_DOMAIN + header_hash
 
 
-def compute_validators_hash(hash_fn: Callable[[bytes], bytes], validators: list[GenesisValidator]) -> bytes:
-    """Hash of the validator set (canonical JSON of the list, in the given order)."""
+def compute_validators_hash(
+    hash_fn: Callable[[bytes], bytes], validators: Sequence[GenesisValidator]
+) -> bytes:
+    """Hash of the validator set: canonical JSON of the list sorted by public key (so order never matters)."""
     return hash_fn(msgspec.json.encode(sorted(validators, key=lambda v: v.public_key), order="sorted"))

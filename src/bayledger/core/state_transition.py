@@ -16,6 +16,7 @@ from msgspec.structs import replace
 
 from bayledger.core import smt
 from bayledger.core.app import App
+from bayledger.core.block import BlockHeader, compute_validators_hash
 from bayledger.core.context import ChainInfo, Context
 from bayledger.core.crypto import verify_signature
 from bayledger.core.errors import (
@@ -36,10 +37,10 @@ from bayledger.core.errors import (
     WrongChainIdError,
 )
 from bayledger.core.events import Event, event_to_dict
-from bayledger.core.genesis import Genesis
+from bayledger.core.genesis import Genesis, GenesisValidator
 from bayledger.core.merkle import compute_list_root
 from bayledger.core.modules.accounts.state import Account, get_account, set_account, signer_weight
-from bayledger.core.modules.governance.state import get_effective_params
+from bayledger.core.modules.governance.state import get_active_validators, get_effective_params
 from bayledger.core.modules.identity.state import is_did_deactivated
 from bayledger.core.msg import Msg
 from bayledger.core.params import ConsensusParams
@@ -107,6 +108,8 @@ class BlockOutcome:
 
     ``end_block_events`` are the events the modules' end-block hooks emitted (e.g. governance's
     ``EventCloseProposal``), as ``{"type": tag, **fields}`` dicts like a TxResult's events.
+    ``next_validators`` is the validator set that signs the next block (changed when governance executed a
+    validator-set change in this block).
     """
 
     results: list[TxResult]
@@ -117,6 +120,15 @@ class BlockOutcome:
     tx_root: bytes
     results_hash: bytes
     end_block_events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    next_validators: tuple[GenesisValidator, ...] = ()
+
+
+def validators_at(app: App, state: StateReader) -> tuple[GenesisValidator, ...]:
+    """The validator set that signs the block on top of ``state`` (genesis set, or governance's last one).
+
+    Governance executes a validator-set change at the end of block *h*; the new set signs from *h + 1* on.
+    """
+    return get_active_validators(state, app.validators)
 
 
 def chain_at(app: App, state: StateReader) -> ChainInfo:
@@ -247,6 +259,27 @@ def apply_block(
         tx_root=compute_list_root(hash_fn, stored),
         results_hash=compute_results_hash(hash_fn, results, end_block_events),
         end_block_events=end_block_events,
+        next_validators=validators_at(app, block_state),
+    )
+
+
+def compute_block_header(
+    app: App, block: BlockInput, outcome: BlockOutcome, validators: Sequence[GenesisValidator]
+) -> BlockHeader:
+    """The header of a block run by :func:`apply_block`; ``validators`` is the set signing it
+    (:func:`validators_at` the state the block ran on)."""
+    hash_fn = app.chain.hash_fn
+    return BlockHeader(
+        chain_id=app.chain.chain_id,
+        height=block.height,
+        time=block.time,
+        previous_hash=block.previous_hash,
+        tx_root=outcome.tx_root.hex(),
+        results_hash=outcome.results_hash.hex(),
+        app_hash=outcome.app_hash.hex(),
+        validators_hash=compute_validators_hash(hash_fn, validators).hex(),
+        next_validators_hash=compute_validators_hash(hash_fn, outcome.next_validators).hex(),
+        proposer=block.proposer,
     )
 
 

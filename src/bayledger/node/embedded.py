@@ -24,12 +24,11 @@ from bayledger.core.block import (
     BlockHeader,
     CommitSignature,
     compute_header_hash,
-    compute_validators_hash,
     header_sign_bytes,
 )
 from bayledger.core.codec import encode_record
 from bayledger.core.errors import DuplicateTxError, NonceTooLowError
-from bayledger.core.genesis import Genesis, encode_genesis
+from bayledger.core.genesis import Genesis, GenesisValidator, encode_genesis
 from bayledger.core.modules.accounts.state import get_account
 from bayledger.core.state_transition import (
     BlockInput,
@@ -37,10 +36,12 @@ from bayledger.core.state_transition import (
     TxResult,
     apply_block,
     chain_at,
+    compute_block_header,
     decode_and_check,
     encode_end_block_events,
     encode_result,
     init_chain,
+    validators_at,
 )
 from bayledger.core.tx import decode_tx, tx_bytes
 from bayledger.keys import SigningKey
@@ -56,6 +57,10 @@ log = logging.getLogger("bayledger.node")
 
 class NodeStateError(RuntimeError):
     """The database does not match the genesis or is internally inconsistent."""
+
+
+class NodeHaltedError(NodeStateError):
+    """The validator set adopted by governance leaves this node's key without >2/3 of the voting power."""
 
 
 class BoundedSet(set[bytes]):
@@ -88,7 +93,6 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
         self.genesis_doc: Genesis = self.home.read_genesis()
         self.app: App = build_app(self.genesis_doc)
         self.validator_key = validator_key
-        self._check_validator_key()
         self.home.database_path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.home.database_path, synchronous=synchronous)
         self.mempool = Mempool(mempool_size, mempool_per_account)
@@ -99,14 +103,28 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
         self._stop = threading.Event()
         self._producer: threading.Thread | None = None
         self._open_chain()
+        self._check_validator_key()
         super().__init__(self.app, self.db, self.genesis_doc)
 
     # --- start-up and recovery ---------------------------------------------------------------------
 
     def _check_validator_key(self) -> None:
-        keys = {v.public_key for v in self.genesis_doc.validators}
+        keys = {v.public_key for v in validators_at(self.app, self.db.writer_state)}
         if self.validator_key.public_key not in keys:
-            raise NodeStateError("the validator key is not in the genesis validator set")
+            self.db.close()
+            raise NodeStateError("the validator key is not in the current validator set")
+
+    def _signing_set(self) -> tuple[GenesisValidator, ...]:
+        """The set that signs the next block; NodeHaltedError when this node's key alone cannot commit it."""
+        validators = validators_at(self.app, self.db.writer_state)
+        total = sum(v.power for v in validators)
+        own = sum(v.power for v in validators if v.public_key == self.validator_key.public_key)
+        if own * 3 <= total * 2:
+            raise NodeHaltedError(
+                f"this node's validator key holds {own} of {total} voting power in the current set; "
+                "a block needs more than 2/3, so the embedded node cannot commit (use a multi-node network)"
+            )
+        return validators
 
     def _open_chain(self) -> None:
         stored = self.db.get_meta("genesis", self.db.writer)
@@ -173,6 +191,7 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
             entries = self.mempool.peek(params.max_txs_per_block)
             if not entries:
                 return None
+            signing_set = self._signing_set()
             writer = self.db.writer
             height = self.height + 1
             last_time = int(self.db.get_meta("last_time", writer) or b"0")
@@ -186,7 +205,7 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
                 txs=[e.raw for e in entries],
             )
             outcome = apply_block(self.app, self.db.writer_state, self.db.writer_tree, block, self.sig_cache)
-            header = self._header(block, outcome)
+            header = compute_block_header(self.app, block, outcome, signing_set)
             block_hash = compute_header_hash(self.app.chain.hash_fn, header)
             signature = CommitSignature(
                 validator=self._proposer_did(),
@@ -204,20 +223,6 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
 
     def _proposer_did(self) -> str:
         return self.validator_key.did(self.genesis_doc.did_ac_code)
-
-    def _header(self, block: BlockInput, outcome: BlockOutcome) -> BlockHeader:
-        hash_fn = self.app.chain.hash_fn
-        return BlockHeader(
-            chain_id=self.genesis_doc.chain_id,
-            height=block.height,
-            time=block.time,
-            previous_hash=block.previous_hash,
-            tx_root=outcome.tx_root.hex(),
-            results_hash=outcome.results_hash.hex(),
-            app_hash=outcome.app_hash.hex(),
-            validators_hash=compute_validators_hash(hash_fn, self.genesis_doc.validators).hex(),
-            proposer=block.proposer,
-        )
 
     def _persist(
         self, header: BlockHeader, block_hash: str, signature: CommitSignature, outcome: BlockOutcome

@@ -17,10 +17,13 @@ from bayledger.core.modules.anchor.state import (
     list_anchors,
     list_attestations,
 )
-from bayledger.core.state_transition import check_invariants
+from bayledger.core.modules.governance.events import EventValidatorSetChange
+from bayledger.core.state_transition import check_invariants, validators_at
 from bayledger.node.service import NotFoundError
 from bayledger.store import queries as q
 from bayledger.store.sqlite import ConnectionState, ConnectionTree, Database
+
+VALIDATOR_SET_CHANGE = str(EventValidatorSetChange.__struct_config__.tag)
 
 
 class NodeQueries:
@@ -35,9 +38,10 @@ class NodeQueries:
         return ConnectionState(self.db.reader)
 
     def status(self) -> dict[str, Any]:
-        """Chain id, hash algorithm, latest height/hash/app hash/time and the validators."""
+        """Chain id, hash algorithm, latest height/hash/app hash/time and the validators signing next."""
         with self.db.snapshot() as conn:
             height = int(self.db.get_meta("height", conn) or b"0")
+            validators = validators_at(self.app, ConnectionState(conn))
             return {
                 "chain_id": self._genesis.chain_id,
                 "hash_algorithm": self._genesis.hash_algorithm,
@@ -54,9 +58,30 @@ class NodeQueries:
                         "power": v.power,
                         "did": v.did(self._genesis.did_ac_code),
                     }
-                    for v in self._genesis.validators
+                    for v in validators
                 ],
             }
+
+    def validators(self) -> dict[str, Any]:
+        """The set that signs the next block and every hand-over since genesis."""
+        with self.db.snapshot() as conn:
+            height = int(self.db.get_meta("height", conn) or b"0")
+            current = validators_at(self.app, ConnectionState(conn))
+            changes = _validator_changes(conn)
+        return {
+            "height": height,
+            "validators": [msgspec.to_builtins(v) for v in current],
+            "changes": changes,
+        }
+
+    def validator_changes(self) -> list[dict[str, Any]]:
+        """Every hand-over of the validator set, oldest first: the signed header of the block whose end
+        adopted a set (its ``next_validators_hash`` names it) and that set, keys in base64.
+
+        With the genesis document, this is all a light client needs to trust the headers of any height.
+        """
+        with self.db.snapshot() as conn:
+            return _validator_changes(conn)
 
     def genesis(self) -> dict[str, Any]:
         """The genesis document as JSON."""
@@ -143,6 +168,7 @@ class NodeQueries:
             proof = smt.prove(ConnectionTree(conn), self.app.chain.hash_fn, key)
             app_hash = (self.db.get_meta("app_hash", conn) or b"").decode()
             block = q.get_block(conn, height) if height else None
+            changes = _validator_changes(conn)
         value = None if raw is None else msgspec.json.decode(raw)
         return {
             "height": height,
@@ -153,6 +179,7 @@ class NodeQueries:
             "proof": msgspec.to_builtins(proof),
             "header": None if block is None else block["header"],
             "signatures": [] if block is None else block["signatures"],
+            "validator_changes": changes,
         }
 
     def check_invariants(self) -> dict[str, Any]:
@@ -160,6 +187,27 @@ class NodeQueries:
         with self.db.snapshot() as conn:
             broken = check_invariants(self.app, ConnectionState(conn))
         return {"ok": not broken, "broken": broken}
+
+
+def _validator_changes(conn: Any) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        page = q.search_events(conn, VALIDATOR_SET_CHANGE, None, None, offset, 500)
+        for item in page["items"]:
+            block = q.get_block(conn, int(item["height"]))
+            if block is None or block["header"]["next_validators_hash"] == block["header"]["validators_hash"]:
+                continue  # a set adopted again unchanged hands nothing over
+            changes.append(
+                {
+                    "header": block["header"],
+                    "signatures": block["signatures"],
+                    "validators": item["event"]["validators"],
+                }
+            )
+        offset += len(page["items"])
+        if not page["items"] or offset >= page["total"]:
+            return changes
 
 
 def _builtins(record: msgspec.Struct) -> dict[str, Any]:

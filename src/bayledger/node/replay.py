@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,14 @@ import msgspec
 
 from bayledger.core import smt
 from bayledger.core.app import build_app
-from bayledger.core.block import BlockHeader, CommitSignature, SignedHeader, compute_header_hash
-from bayledger.core.genesis import encode_genesis
+from bayledger.core.block import (
+    BlockHeader,
+    CommitSignature,
+    SignedHeader,
+    compute_header_hash,
+    compute_validators_hash,
+)
+from bayledger.core.genesis import GenesisValidator, encode_genesis
 from bayledger.core.light import LightClientError, verify_commit
 from bayledger.core.state_transition import (
     BlockInput,
@@ -30,6 +36,7 @@ from bayledger.core.state_transition import (
     encode_end_block_events,
     encode_result,
     init_chain,
+    validators_at,
 )
 from bayledger.core.store import DictState
 from bayledger.node.home import NodeHome
@@ -133,6 +140,7 @@ def replay_database(home: Path, progress: Progress | None = None) -> ReplayRepor
                 report.add(height, "header", f"undecodable: {exc}", "a block header and signatures")
                 break
             raws = [raw for raw, _ in block.txs]
+            signing_set = validators_at(app, state)  # the set on the state the block runs on
             outcome = apply_block(
                 app, state, tree, BlockInput(height, header.time, header.proposer, header.previous_hash, raws)
             )
@@ -144,6 +152,15 @@ def replay_database(home: Path, progress: Progress | None = None) -> ReplayRepor
             report.add(height, "tx_root", header.tx_root, outcome.tx_root.hex())
             report.add(height, "results_hash", header.results_hash, outcome.results_hash.hex())
             report.add(height, "app_hash", header.app_hash, app_hash)
+            report.add(
+                height, "validators_hash", header.validators_hash, validators_hash(hash_fn, signing_set)
+            )
+            report.add(
+                height,
+                "next_validators_hash",
+                header.next_validators_hash,
+                validators_hash(hash_fn, outcome.next_validators),
+            )
             report.add(height, "block_hash", block.hash, compute_header_hash(hash_fn, header).hex())
             report.add(height, "tx_count", block.tx_count, len(block.txs))
             for index, ((_, stored), result) in enumerate(zip(block.txs, outcome.results, strict=False)):
@@ -155,9 +172,9 @@ def replay_database(home: Path, progress: Progress | None = None) -> ReplayRepor
                 encode_end_block_events(outcome.end_block_events).decode(),
             )
             try:
-                verify_commit(genesis, SignedHeader(header=header, signatures=signatures))
+                verify_commit(genesis, SignedHeader(header=header, signatures=signatures), signing_set)
             except LightClientError as exc:
-                report.add(height, "signatures", exc.message, "signed by the genesis validators")
+                report.add(height, "signatures", exc.message, "signed by >2/3 of the validator set")
             previous_hash, last_time = block.hash, header.time
             report.blocks += 1
             report.txs += len(block.txs)
@@ -174,6 +191,11 @@ def replay_database(home: Path, progress: Progress | None = None) -> ReplayRepor
     report.app_hash = app_hash
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def validators_hash(hash_fn: smt.HashFn, validators: Sequence[GenesisValidator]) -> str:
+    """Hex hash of a validator set, as a header carries it."""
+    return compute_validators_hash(hash_fn, validators).hex()
 
 
 def _compare_final(

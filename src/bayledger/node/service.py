@@ -128,6 +128,11 @@ class NodeService(Protocol):
         "event"}`` items from the next committed block on."""
         ...
 
+    def validators(self) -> dict[str, Any]:
+        """``{"height", "validators": [...], "changes": [{header, signatures, validators}]}``: the set that
+        signs the next block and every hand-over since genesis (keys in base64)."""
+        ...
+
     def check_invariants(self) -> dict[str, Any]:
         """Run every module invariant on the current state: ``{"ok": bool, "broken": [str]}``."""
         ...

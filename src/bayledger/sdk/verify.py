@@ -7,9 +7,23 @@ from typing import Any
 import msgspec
 
 from bayledger.core import smt
-from bayledger.core.block import SignedHeader
-from bayledger.core.genesis import Genesis
-from bayledger.core.light import LightClientError, verify_state
+from bayledger.core.block import BlockHeader, CommitSignature, SignedHeader
+from bayledger.core.genesis import Genesis, GenesisValidator
+from bayledger.core.light import (
+    LightClientError,
+    ValidatorChange,
+    validators_for_height,
+    verify_state,
+    verify_validator_changes,
+)
+
+
+class _ChangeAnswer(msgspec.Struct, frozen=True):
+    """One entry of a proof answer's ``validator_changes``."""
+
+    header: BlockHeader
+    signatures: list[CommitSignature]
+    validators: list[GenesisValidator]
 
 
 def genesis_from_json(data: dict[str, Any]) -> Genesis:
@@ -22,7 +36,9 @@ def genesis_from_json(data: dict[str, Any]) -> Genesis:
 def verify_proof_answer(genesis: Genesis, answer: dict[str, Any]) -> Any:
     """Check a proof answer of ``GET /v1/proofs/...`` against the trusted genesis; return the proven value.
 
-    Raises LightClientError when the header is not committed by the genesis validators, when the proof
+    The header is checked against the validator set trusted at its height: the genesis set, followed
+    through the answer's ``validator_changes`` (each hand-over committed by the set before it). Raises
+    LightClientError when a hand-over or the header is not committed by the set it should be, when the proof
     does not lead to its app hash, or when the value shown differs from the bytes proven.
     """
     if answer.get("header") is None:
@@ -33,7 +49,18 @@ def verify_proof_answer(genesis: Genesis, answer: dict[str, Any]) -> Any:
     proof = msgspec.convert(answer["proof"], type=smt.StateProof)
     key = bytes.fromhex(answer["key"])
     raw = None if answer.get("value_raw") is None else bytes.fromhex(answer["value_raw"])
-    verify_state(genesis, signed, key, raw, proof)
+    changes = msgspec.convert(answer.get("validator_changes") or [], type=list[_ChangeAnswer])
+    trusted = verify_validator_changes(
+        genesis,
+        [
+            ValidatorChange(
+                signed=SignedHeader(header=c.header, signatures=c.signatures), validators=c.validators
+            )
+            for c in changes
+        ],
+    )
+    validators = validators_for_height(trusted, signed.header.height)
+    verify_state(genesis, signed, key, raw, proof, validators)
     proven = None if raw is None else msgspec.json.decode(raw)
     if proven != answer.get("value"):
         raise LightClientError("the decoded value shown differs from the proven bytes")

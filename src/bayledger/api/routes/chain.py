@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from bayledger.api.deps import MetricsDep, NodeDep, json_response
-from bayledger.api.schemas import Invariants, Status, documented
+from bayledger.api.schemas import Invariants, Status, Validators, documented
 
 router = APIRouter(prefix="/v1", tags=["chain"])
 
@@ -43,3 +43,15 @@ def genesis(node: NodeDep) -> Response:
 def invariants(node: NodeDep) -> Response:
     """Check every module invariant on the current state."""
     return json_response(node.check_invariants())
+
+
+@router.get(
+    "/validators",
+    summary="The validator set and its changes",
+    response_model=None,
+    responses=documented(Validators, "The current set and every hand-over, oldest first."),
+)
+def validators(node: NodeDep) -> Response:
+    """The set that signs the next block, and each governance hand-over since genesis (the signed header
+    of the adopting block and the adopted set), so a light client can follow the set from genesis."""
+    return json_response(node.validators())

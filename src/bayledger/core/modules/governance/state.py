@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 
 from bayledger.core.codec import decode_record, encode_record
+from bayledger.core.genesis import GenesisValidator
 from bayledger.core.params import ConsensusParams
 from bayledger.core.store import StateReader, WritableState, take_next_sequence
 from bayledger.core.types import Did, Height
@@ -284,6 +286,20 @@ def get_pending_validator_set(store: StateReader) -> PendingValidatorSet | None:
 def set_pending_validator_set(store: WritableState, validator_set: PendingValidatorSet) -> None:
     """Record the validator set adopted by governance."""
     store.set(VALIDATORS_KEY, encode_record(validator_set))
+
+
+def get_active_validators(
+    store: StateReader, genesis_validators: Sequence[GenesisValidator]
+) -> tuple[GenesisValidator, ...]:
+    """The validator set that signs the next block on top of ``store``: the set governance adopted last,
+    or the genesis set when it never changed one."""
+    adopted = get_pending_validator_set(store)
+    if adopted is None:
+        return tuple(genesis_validators)
+    return tuple(
+        GenesisValidator(name=v.name, key_type=v.key_type, public_key=v.public_key, power=v.power)
+        for v in adopted.validators
+    )
 
 
 def get_param_overrides(store: StateReader) -> dict[str, int]:
