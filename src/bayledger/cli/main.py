@@ -78,16 +78,23 @@ def init(
     ),
     ac_code: str = typer.Option(None, help="Optional 4-character AC (chain) code in DIDs."),
     api_port: int = typer.Option(26657, help="REST API port written to config.toml."),
+    member: list[str] = typer.Option(
+        [],
+        help="Founding consortium member ACCOUNT:JURISDICTION:ROLE[,ROLE...][:WEIGHT], e.g. "
+        "hkbank:HK:bank,issuer:2 (repeatable; names default to the account name, edit genesis.json to set "
+        "English and Chinese names before the first start).",
+    ),
 ) -> None:
     """Create a node directory (--home): keys, genesis.json and config.toml."""
     from bayledger.node.config import NodeConfig
-    from bayledger.node.home import init_home
+    from bayledger.node.home import FoundingMember, init_home
 
     pairs = []
     for item in account:
         name, _, key_type = item.partition(":")
         pairs.append((name, key_type or "ed25519"))
     with handled():
+        members = tuple(FoundingMember.parse(spec) for spec in member)
         genesis = init_home(
             settings.home,
             chain_id=chain_id,
@@ -97,6 +104,7 @@ def init(
             accounts=tuple(pairs),
             did_ac_code=ac_code,
             config=NodeConfig(api_port=api_port).validate(),
+            members=members,
         )
     emit(
         {

@@ -6,8 +6,12 @@ import base64
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from bayledger.core.did import did_from_public_key
+from bayledger.core.errors import LedgerError
 from bayledger.core.genesis import Genesis, GenesisValidator, decode_genesis, encode_genesis
+from bayledger.core.modules.governance.msgs import check_member_fields
 from bayledger.core.params import ConsensusParams
 from bayledger.keyring import Keyring
 from bayledger.keys import Ed25519SigningKey, SigningKey, Sm2SigningKey
@@ -71,14 +75,17 @@ def init_home(
     did_ac_code: str | None = None,
     genesis_time_ms: int | None = None,
     config: NodeConfig | None = None,
+    members: tuple[FoundingMember, ...] = (),
 ) -> Genesis:
     """Create a node directory with a validator key, named account keys and a genesis listing them all.
 
-    The validator's key is also a genesis account (the zone operator can act at once).
+    The validator's key is also a genesis account (the zone operator can act at once). ``members`` makes
+    named accounts founding consortium members (governance); without them, governance has no members.
     """
     home = NodeHome(root)
     if home.genesis_path.exists():
         raise HomeError(f"{root} is already initialised")
+    _check_members(members, {name for name, _ in accounts})
     root.mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
     keyring = home.keyring
@@ -91,6 +98,9 @@ def init_home(
         key = generate_key(key_type)
         keyring.save(name, key, passphrase)
         genesis_accounts.append({"key_type": key.key_type, "public_key": key.public_key, "name": name})
+    app_state: dict[str, Any] = {"accounts": [_builtins(a) for a in genesis_accounts]}
+    if members:
+        app_state["governance"] = {"members": _member_entries(members, genesis_accounts, did_ac_code)}
     genesis = Genesis(
         chain_id=chain_id,
         genesis_time=int(time.time() * 1000) if genesis_time_ms is None else genesis_time_ms,
@@ -100,7 +110,7 @@ def init_home(
                 name="validator", key_type=validator.key_type, public_key=validator.public_key, power=10
             )
         ],
-        app_state={"accounts": [_builtins(a) for a in genesis_accounts]},
+        app_state=app_state,
         params=ConsensusParams(),
         did_ac_code=did_ac_code,
     )
@@ -108,6 +118,65 @@ def init_home(
     home.genesis_path.write_bytes(encode_genesis(genesis))
     write_config(root, config or NodeConfig())
     return genesis
+
+
+@dataclass(frozen=True)
+class FoundingMember:
+    """A genesis account that is a founding consortium member: its roles, jurisdiction and vote weight."""
+
+    account: str
+    jurisdiction: str
+    roles: tuple[str, ...]
+    weight: int = 1
+
+    @classmethod
+    def parse(cls, spec: str) -> FoundingMember:
+        """Parse ``NAME:JURISDICTION:ROLE[,ROLE...][:WEIGHT]``, e.g. ``hkbank:HK:bank,issuer:2``."""
+        parts = spec.split(":")
+        if len(parts) not in (3, 4) or not all(parts):
+            raise HomeError(f"member {spec!r}: expected NAME:JURISDICTION:ROLE[,ROLE...][:WEIGHT]")
+        weight = parts[3] if len(parts) == 4 else "1"
+        if not weight.isdigit() or int(weight) < 1:
+            raise HomeError(f"member {spec!r}: the weight must be a positive integer")
+        return cls(parts[0], parts[1], tuple(parts[2].split(",")), int(weight))
+
+
+def _check_members(members: tuple[FoundingMember, ...], account_names: set[str]) -> None:
+    """Refuse bad founding members before anything is written."""
+    for member in members:
+        if member.account not in account_names:
+            raise HomeError(f"member {member.account!r} is not one of the accounts being created")
+        try:
+            check_member_fields(
+                member.account, member.account, member.jurisdiction, list(member.roles), member.weight
+            )
+        except LedgerError as exc:
+            raise HomeError(f"member {member.account!r}: {exc.message}") from None
+    names = [m.account for m in members]
+    if len(set(names)) != len(names):
+        raise HomeError("a member is listed twice")
+
+
+def _member_entries(
+    members: tuple[FoundingMember, ...], accounts: list[dict[str, object]], ac_code: str | None
+) -> list[dict[str, object]]:
+    """Governance genesis entries of the founding members (names default to the account name)."""
+    by_name = {str(a["name"]): a for a in accounts}
+    entries = []
+    for member in members:
+        account = by_name[member.account]
+        did = did_from_public_key(str(account["key_type"]), account["public_key"], ac_code)  # type: ignore[arg-type]
+        entries.append(
+            {
+                "did": did,
+                "name_en": member.account,
+                "name_zh": member.account,
+                "jurisdiction": member.jurisdiction,
+                "roles": list(member.roles),
+                "weight": member.weight,
+            }
+        )
+    return entries
 
 
 def _builtins(entry: dict[str, object]) -> dict[str, object]:
