@@ -366,9 +366,12 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     expected = (
         "/v1/txs /v1/txs/{tx_hash} /v1/blocks /v1/blocks/{height_or_hash} /v1/events /v1/accounts/{did} "
         "/v1/anchors /v1/anchors/{anchor_id} /v1/proofs/{module}/{kind}/{ident} /v1/status /v1/genesis "
-        "/v1/invariants /v1/validators /v1/stream /health /metrics /1.0/identifiers/{did} /v1/identity/trusted-issuers "
+        "/v1/invariants /v1/validators /v1/stream /health /metrics /1.0/identifiers/{did} "
+        "/v1/identity/trusted-issuers "
         "/v1/identity/credentials/{credential_id} /v1/governance/members /v1/governance/proposals "
-        "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id}"
+        "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id} "
+        "/v1/cash/tokens /v1/cash/tokens/{token_id} /v1/cash/tokens/{token_id}/balances/{did} "
+        "/v1/cash/balances/{did}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

@@ -21,6 +21,7 @@ from bayledger.api.routes import (
     accounts,
     anchors,
     blocks,
+    cash,
     chain,
     events,
     health,
@@ -55,6 +56,7 @@ ROUTERS = (
     identity.identity_router,
     identity.governance_router,
     identity.vc_router,
+    cash.router,
 )
 
 
@@ -83,6 +85,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "identity", "description": "DID resolution, trusted issuers, registered credentials."},
             {"name": "governance", "description": "Consortium members and proposals."},
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
+            {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
         ],
     )
     metrics = ApiMetrics()

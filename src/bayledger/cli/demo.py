@@ -1,7 +1,8 @@
 """The demo (``make demo``): a Hong Kong zone (SHA-256) and a Mainland zone (SM2/SM3), each a real node
 process, driven through the REST API with the SDK: accounts (one multi-sig, SM2 keys), anchors and
 attestations, a signer change, refused bad input, blocks, and proofs checked by the light client; then
-consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``).
+consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``), and
+HKD deposit tokens gated by those credentials (``demo_cash.py``).
 
 Later issues grow this into the full reference scenario of MISSION.md.
 """
@@ -222,7 +223,7 @@ def builders_key(key_type: str) -> Any:
 
 
 def _mainland_zone(client: Client, keys: Keyring) -> None:
-    _step("11. Mainland zone: SM2 keys, SM3 hashes")
+    _step("13. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
     res = bank.send(

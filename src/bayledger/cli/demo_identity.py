@@ -1,4 +1,5 @@
-"""Demo steps 7-10 (HK zone): consortium governance, DID documents, W3C KYC credentials and their gate.
+"""Demo steps 7-12 (HK zone): consortium governance, DID documents, W3C KYC credentials and their gate;
+steps 10 and 12 (deposit tokens gated by those credentials) are in ``demo_cash.py``.
 
 Messages are plain dicts with the ``type`` tags and field names of the modules' ``msgs.py``; every state
 the demo relies on is read back with a state proof checked by the light client (``Wallet.verified``).
@@ -138,7 +139,9 @@ class _Kyc:
 
 
 def identity_and_governance(client: Client, keys: Keyring) -> None:
-    """Steps 7-10 of the HK zone."""
+    """Steps 7-12 of the HK zone."""
+    from bayledger.cli import demo_cash  # it imports this module's helpers
+
     w = {n: Wallet(client, [keys.load(n, DEMO_PASSPHRASE)]) for n in ("hkma", "hkbank", "reviewer", "mlbank")}
     investors = {
         n: keys.load(n, DEMO_PASSPHRASE).did(w["hkma"].genesis.did_ac_code) for n in ("alice", "bob")
@@ -221,7 +224,9 @@ def identity_and_governance(client: Client, keys: Keyring) -> None:
         )
     console.print(f"  status list {LIST_ID} anchored: {compute_list_hash(revocations)[:20]}…")
 
-    demo._step("10. bob's KYC is revoked; the KYC gate refuses bob and admits alice")
+    cash = demo_cash.deposit_tokens(w, keys)
+
+    demo._step("11. bob's KYC is revoked; the KYC gate refuses bob and admits alice")
     revocations.set(kycs[1].index)
     hkbank.send(_status_msg(hkbank.did, revocations, [kycs[1].index]))
     console.print(f"  hkbank flags index {kycs[1].index} of {LIST_ID}; new list hash anchored on chain")
@@ -261,14 +266,12 @@ def identity_and_governance(client: Client, keys: Keyring) -> None:
             raise DemoFailure(f"has_valid_credential({kyc.name}) = {valid}")
         colour = "green" if valid else "yellow"
         console.print(f"  [{colour}]verified on chain[/] has_valid_credential({kyc.name}, {KYC}) = {valid}")
-    console.print(
-        "  [dim]no business module requires KYC yet: the modules using this gate (identity/10 at admission)"
-        " come with later issues[/]"
-    )
     invariants = client.invariants()
     if not invariants["ok"]:
         raise DemoFailure(f"invariants broken: {invariants['broken']}")
     console.print("  all invariants hold (did-versions, status-lists, vote-weights, …)")
+
+    demo_cash.after_revocation(cash)
 
 
 def _member_payload(did: str) -> dict[str, Any]:

@@ -338,6 +338,31 @@ class Client:
         except httpx.TransportError as exc:
             raise NodeUnreachableError(url, str(exc) or type(exc).__name__) from exc
 
+    # --- cash ---------------------------------------------------------------------------------------
+
+    def list_cash_tokens(
+        self, issuer: str | None = None, currency: str | None = None, offset: int = 0, limit: int = 50
+    ) -> dict[str, Any]:
+        """A page of deposit tokens, optionally of one issuing bank and/or currency."""
+        params = _page(offset, limit, issuer=issuer, currency=currency)
+        answer: dict[str, Any] = self._get("/v1/cash/tokens", **params)
+        return answer
+
+    def get_cash_token(self, token_id: str) -> dict[str, Any]:
+        """A deposit token (supply and limits in minor units, ``decimals`` per currency)."""
+        answer: dict[str, Any] = self._get(f"/v1/cash/tokens/{_seg(token_id)}")
+        return answer
+
+    def list_cash_balances(self, did: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of a holder's non-zero balances of every token."""
+        answer: dict[str, Any] = self._get(f"/v1/cash/balances/{_seg(did)}", **_page(offset, limit))
+        return answer
+
+    def get_cash_balance(self, token_id: str, did: str) -> dict[str, Any]:
+        """A holder's balance of one token (0 when none), its freeze and today's spending."""
+        answer: dict[str, Any] = self._get(f"/v1/cash/tokens/{_seg(token_id)}/balances/{_seg(did)}")
+        return answer
+
 
 def iter_sse(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
     """Parse SSE lines into the JSON ``data`` of each event; comments (keepalives) are skipped."""
