@@ -1,0 +1,214 @@
+"""State of the impact module: green projects, use-of-proceeds allocations and impact reports."""
+
+from __future__ import annotations
+
+import msgspec
+
+from bayledger.core.codec import decode_record, encode_record
+from bayledger.core.store import StateReader, WritableState
+from bayledger.core.types import Did, Height
+
+PROJECT_PREFIX = b"impact/p/"
+BOND_PREFIX = b"impact/b/"  # impact/b/<bond id> -> BondAllocations (totals)
+ALLOCATION_PREFIX = b"impact/a/"  # impact/a/<bond id>/<seq> -> Allocation
+FINANCING_PREFIX = b"impact/f/"  # impact/f/<bond id>/<project id> -> Financing (bond -> project total)
+FINANCED_BY_PREFIX = b"impact/fb/"  # impact/fb/<project id>/<bond id> -> b"1"
+REPORT_PREFIX = b"impact/r/"  # impact/r/<project id>/R<seq> -> ImpactReport
+
+STATUS_REPORTED = "reported"
+STATUS_VERIFIED = "verified"
+STATUS_REJECTED = "rejected"
+
+
+class TaxonomyCode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """An activity of a taxonomy, e.g. ``{"taxonomy": "HK-TAXONOMY", "version": "2024", "code": "..."}``."""
+
+    taxonomy: str
+    version: str
+    code: str
+
+
+class IndicatorValue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A core indicator's value in its fixed sub-unit (see ``indicators.INDICATORS``)."""
+
+    indicator: str
+    value: int
+
+
+class Project(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A green project an issuer finances: where it is, what it costs, which taxonomy activities it is."""
+
+    project_id: str
+    owner: Did
+    name_en: str
+    name_zh: str
+    category: str
+    jurisdiction: str
+    location: str
+    currency: str
+    total_financing: int
+    taxonomy: list[TaxonomyCode]
+    document_hash: str
+    registered_height: Height
+    report_count: int = 0
+
+
+class BondAllocations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A bond's use-of-proceeds totals: how much is allocated, in how many entries."""
+
+    bond_id: str
+    allocated: int
+    allocation_count: int
+
+
+class Allocation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One entry of a bond's allocation ledger."""
+
+    allocation_id: str
+    bond_id: str
+    project_id: str
+    amount: int
+    date: str
+    refinancing: bool
+    taxonomy: list[TaxonomyCode]
+    height: Height
+
+
+class Financing(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The total a bond allocated to one project (its share of the project's financing)."""
+
+    bond_id: str
+    project_id: str
+    amount: int
+
+
+class ImpactReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A project's impact over a period, as reported by its owner and (once) reviewed."""
+
+    report_id: str
+    project_id: str
+    period_start: str
+    period_end: str
+    basis: str
+    method: str
+    document_hash: str
+    indicators: list[IndicatorValue]
+    reported_height: Height
+    status: str = STATUS_REPORTED
+    reviewer: Did = ""
+    review_hash: str = ""
+    reviewed_height: Height = 0
+
+
+def project_key(project_id: str) -> bytes:
+    """State key of a project."""
+    return PROJECT_PREFIX + project_id.encode()
+
+
+def bond_allocations_key(bond_id: str) -> bytes:
+    """State key of a bond's allocation totals."""
+    return BOND_PREFIX + bond_id.encode()
+
+
+def allocation_key(allocation_id: str) -> bytes:
+    """State key of an allocation (``<bond id>/A0001``)."""
+    return ALLOCATION_PREFIX + allocation_id.encode()
+
+
+def financing_key(bond_id: str, project_id: str) -> bytes:
+    """State key of the total ``bond_id`` allocated to ``project_id``."""
+    return FINANCING_PREFIX + bond_id.encode() + b"/" + project_id.encode()
+
+
+def financing_ident_key(ident: str) -> bytes:
+    """``financing_key`` from the proof ident ``<bond id>/<project id>`` (bond ids contain no '/')."""
+    bond_id, _, project_id = ident.partition("/")
+    return financing_key(bond_id, project_id)
+
+
+def report_key(report_id: str) -> bytes:
+    """State key of an impact report (``<project id>/R0001``)."""
+    return REPORT_PREFIX + report_id.encode()
+
+
+def get_project(store: StateReader, project_id: str) -> Project | None:
+    """The project or None."""
+    raw = store.get(project_key(project_id))
+    return None if raw is None else decode_record(raw, Project)
+
+
+def set_project(store: WritableState, project: Project) -> None:
+    """Write a project."""
+    store.set(project_key(project.project_id), encode_record(project))
+
+
+def list_projects(store: StateReader) -> list[Project]:
+    """Every project, by id."""
+    return [decode_record(raw, Project) for _, raw in store.iter_prefix(PROJECT_PREFIX)]
+
+
+def get_bond_allocations(store: StateReader, bond_id: str) -> BondAllocations:
+    """A bond's allocation totals (zero when nothing is allocated)."""
+    raw = store.get(bond_allocations_key(bond_id))
+    if raw is None:
+        return BondAllocations(bond_id=bond_id, allocated=0, allocation_count=0)
+    return decode_record(raw, BondAllocations)
+
+
+def add_allocation(store: WritableState, allocation: Allocation, totals: BondAllocations) -> None:
+    """Append an allocation: the entry, the bond's new totals and the bond→project financing total."""
+    store.set(allocation_key(allocation.allocation_id), encode_record(allocation))
+    store.set(bond_allocations_key(totals.bond_id), encode_record(totals))
+    previous = get_financing(store, allocation.bond_id, allocation.project_id)
+    store.set(
+        financing_key(allocation.bond_id, allocation.project_id),
+        encode_record(
+            Financing(
+                bond_id=allocation.bond_id,
+                project_id=allocation.project_id,
+                amount=previous + allocation.amount,
+            )
+        ),
+    )
+    store.set(FINANCED_BY_PREFIX + allocation.project_id.encode() + b"/" + allocation.bond_id.encode(), b"1")
+
+
+def list_allocations(store: StateReader, bond_id: str) -> list[Allocation]:
+    """A bond's allocation ledger, oldest first."""
+    prefix = ALLOCATION_PREFIX + bond_id.encode() + b"/"
+    return [decode_record(raw, Allocation) for _, raw in store.iter_prefix(prefix)]
+
+
+def get_financing(store: StateReader, bond_id: str, project_id: str) -> int:
+    """What ``bond_id`` allocated to ``project_id`` in total (0 when nothing)."""
+    raw = store.get(financing_key(bond_id, project_id))
+    return 0 if raw is None else decode_record(raw, Financing).amount
+
+
+def list_financing_bonds(store: StateReader, project_id: str) -> list[str]:
+    """The bonds that allocated proceeds to ``project_id``."""
+    prefix = FINANCED_BY_PREFIX + project_id.encode() + b"/"
+    return [key[len(prefix) :].decode() for key, _ in store.iter_prefix(prefix)]
+
+
+def list_financed_projects(store: StateReader, bond_id: str) -> list[Financing]:
+    """The projects a bond financed, with the total allocated to each."""
+    prefix = FINANCING_PREFIX + bond_id.encode() + b"/"
+    return [decode_record(raw, Financing) for _, raw in store.iter_prefix(prefix)]
+
+
+def get_report(store: StateReader, report_id: str) -> ImpactReport | None:
+    """The impact report or None."""
+    raw = store.get(report_key(report_id))
+    return None if raw is None else decode_record(raw, ImpactReport)
+
+
+def set_report(store: WritableState, report: ImpactReport) -> None:
+    """Write an impact report."""
+    store.set(report_key(report.report_id), encode_record(report))
+
+
+def list_reports(store: StateReader, project_id: str) -> list[ImpactReport]:
+    """A project's impact reports, oldest first."""
+    prefix = REPORT_PREFIX + project_id.encode() + b"/"
+    return [decode_record(raw, ImpactReport) for _, raw in store.iter_prefix(prefix)]
