@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from bayledger.core.modules.accounts.state import account_key
 from bayledger.core.modules.cash.msgs import (
     MsgCreateToken,
     MsgForceTransfer,
@@ -211,3 +212,17 @@ def prepared_chain(modules: Sequence[Module] | None = None) -> Chain:
     )
     ok(chain, BANK, [create_token()])
     return chain
+
+
+def refused(
+    chain: Chain, key: SigningKey, msgs: list[Any], codespace: str, code: int, *, time: int | None = None
+) -> Any:
+    """Run a tx whose message fails: its code, no events, and only the signer's nonce changed."""
+    before = dict(chain.state.data)
+    result = run(chain, key, msgs, time=time)
+    assert (result.codespace, result.code, result.events) == (codespace, code, []), result.log
+    after = dict(chain.state.data)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed == {account_key(key.did())}
+    assert check_invariants(chain.app, chain.state) == []
+    return result

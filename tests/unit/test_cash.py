@@ -52,7 +52,6 @@ from bayledger.core.modules.cash.state import (
     token_key,
 )
 from bayledger.core.msg import Module, Msg, Route
-from bayledger.core.state_transition import check_invariants
 from bayledger.core.store import BlockState, DictState
 from bayledger.keys import SigningKey
 from cashkit import (
@@ -75,6 +74,7 @@ from cashkit import (
     ok,
     prepared_chain,
     redeem,
+    refused,
     revoke_kyc,
     run,
     set_limits,
@@ -108,20 +108,6 @@ def token(chain: Chain, token_id: str = HKD) -> Token:
     found = get_token(chain.state, token_id)
     assert found is not None
     return found
-
-
-def refused(
-    chain: Chain, key: SigningKey, msgs: list[Any], codespace: str, code: int, *, time: int | None = None
-) -> Any:
-    """Run a tx whose message fails: its code, no events, and only the signer's nonce changed."""
-    before = dict(chain.state.data)
-    result = run(chain, key, msgs, time=time)
-    assert (result.codespace, result.code, result.events) == (codespace, code, []), result.log
-    after = dict(chain.state.data)
-    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    assert changed == {account_key(key.did())}
-    assert check_invariants(chain.app, chain.state) == []
-    return result
 
 
 # --- MsgCreateToken -----------------------------------------------------------------------------------------

@@ -286,3 +286,30 @@ class KpiAlreadyAttestedError(BondsError):
 
     def __init__(self, bond_id: str, reviewer: str, height: int) -> None:
         super().__init__(f"the KPI of {bond_id} was already attested by {reviewer} at height {height}")
+
+
+class HoldingFrozenError(BondsError):
+    """The holder's bonds are frozen by the issuer or a regulator: they can neither move nor be received."""
+
+    code = 30
+
+    def __init__(self, bond_id: str, holder: str, reason: str) -> None:
+        super().__init__(f"{holder}'s {bond_id} is frozen: {reason}")
+
+
+class NotFrozenError(BondsError):
+    """An unfreeze names a holding that is not frozen."""
+
+    code = 31
+
+    def __init__(self, bond_id: str, holder: str) -> None:
+        super().__init__(f"{holder}'s {bond_id} is not frozen")
+
+
+class EmptyAllocationError(BondsError):
+    """An allocation allots nothing (an empty book, or every allotment 0)."""
+
+    code = 32
+
+    def __init__(self, bond_id: str) -> None:
+        super().__init__(f"{bond_id}: nothing to allot (the book is empty)")

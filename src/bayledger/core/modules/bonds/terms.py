@@ -4,7 +4,8 @@ On the wire the terms use the lowerCamelCase form of the ICMA Bond Data Taxonomy
 where the BDT has one (``SpecifiedCurrency`` → ``specifiedCurrency``, ``AggregateNominalAmount``,
 ``SpecifiedDenomination``, ``IssuePrice``, ``IssueDate``, ``MaturityDate``, ``DayCountFraction``,
 ``BusinessDayConvention``, ``InterestPaymentFrequency``); the other fields (``cashTokenId``, ``holidays``,
-``settlementLag``, ``recordDateOffset``, ``green``, ``frameworkId``, ``kpi``) are bayledger extensions.
+``settlementLag``, ``recordDateOffset``, ``professionalOnly``, ``green``, ``frameworkId``, ``kpi``) are
+bayledger extensions.
 Values are bayledger's: amounts in minor units, the price in basis points of par, frequencies as payments a
 year, day counts and business-day rules as named by :mod:`bayledger.core.finance`. See README.md.
 """
@@ -78,6 +79,7 @@ class BondTerms(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename=
     settlement_lag: int = 1  # business days from allocation to settlement: 0 (T+0) or 1 (T+1)
     record_date_offset: int = 0  # business days from the record date to the payment date
     end_of_month: bool = False
+    professional_only: bool = False  # holders need a ProfessionalInvestorCredential besides KYC
     green: bool = False
     framework_id: str = ""
     kpi: Kpi | None = None
