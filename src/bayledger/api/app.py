@@ -21,8 +21,10 @@ from bayledger.api.routes import (
     accounts,
     anchors,
     blocks,
+    bonds,
     cash,
     chain,
+    dev,
     events,
     health,
     identity,
@@ -50,6 +52,7 @@ ROUTERS = (
     anchors.router,
     proofs.router,
     chain.router,
+    dev.router,
     stream.router,
     health.router,
     identity.resolver_router,
@@ -57,6 +60,7 @@ ROUTERS = (
     identity.governance_router,
     identity.vc_router,
     cash.router,
+    bonds.router,
 )
 
 
@@ -86,6 +90,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "governance", "description": "Consortium members and proposals."},
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
+            {"name": "bonds", "description": "Green-bond frameworks, bonds, holdings, holder statements."},
         ],
     )
     metrics = ApiMetrics()

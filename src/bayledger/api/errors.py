@@ -41,6 +41,7 @@ class ApiCode(IntEnum):
     BODY_TOO_LARGE = 6  # request body over the API's limit
     NODE_UNAVAILABLE = 7  # the node could not answer a health check
     TOO_MANY_STREAMS = 8  # the SSE stream limit is reached
+    DEV_CLOCK_DISABLED = 9  # POST /v1/dev/clock on a node without dev_clock = 1
 
 
 class ApiError(Exception):

@@ -49,7 +49,8 @@ def _start_zone(
     accounts: list[str],
     app_state: Callable[[Keyring, str | None], dict[str, Any]] | None = None,
 ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BAYLEDGER_PASSPHRASE": DEMO_PASSPHRASE}
+    # the dev clock lets the demo reach coupon and maturity dates (POST /v1/dev/clock); never in production
+    env = {**os.environ, "BAYLEDGER_PASSPHRASE": DEMO_PASSPHRASE, "BAYLEDGER_DEV_CLOCK": "1"}
     cli = [sys.executable, "-m", "bayledger.cli.main", "--home", str(home)]
     init = [
         *cli,
@@ -212,7 +213,10 @@ def _hk_zone(client: Client, keys: Keyring) -> None:
 
     from bayledger.cli.demo_identity import identity_and_governance  # it imports this module's helpers
 
-    identity_and_governance(client, keys)
+    bond = identity_and_governance(client, keys)
+    from bayledger.cli.demo_bonds import service_to_maturity
+
+    service_to_maturity(bond)  # last: it moves the dev clock a year on
 
 
 def builders_key(key_type: str) -> Any:
@@ -223,7 +227,7 @@ def builders_key(key_type: str) -> Any:
 
 
 def _mainland_zone(client: Client, keys: Keyring) -> None:
-    _step("13. Mainland zone: SM2 keys, SM3 hashes")
+    _step("18. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
     res = bank.send(
@@ -278,6 +282,7 @@ def run_demo(workdir: Path, port: int) -> int:
                     "hkma:ed25519",
                     "alice:ed25519",
                     "bob:ed25519",
+                    "carol:ed25519",
                 ],
                 app_state=genesis_app_state,
             )

@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -35,6 +35,9 @@ from bayledger.vc import (
 )
 from bayledger.vc.cryptosuites import jcs
 from bayledger.vc.timestamps import format_datetime
+
+if TYPE_CHECKING:
+    from bayledger.cli.demo_bonds import BondDemo
 
 KYC = "KycCredential"
 LIST_ID = "kyc-revocation-1"
@@ -138,9 +141,9 @@ class _Kyc:
     credential: dict[str, Any]
 
 
-def identity_and_governance(client: Client, keys: Keyring) -> None:
-    """Steps 7-12 of the HK zone."""
-    from bayledger.cli import demo_cash  # it imports this module's helpers
+def identity_and_governance(client: Client, keys: Keyring) -> BondDemo:
+    """Steps 7-14 of the HK zone; returns the settled green bond for step 17."""
+    from bayledger.cli import demo_bonds, demo_cash  # they import this module's helpers
 
     w = {n: Wallet(client, [keys.load(n, DEMO_PASSPHRASE)]) for n in ("hkma", "hkbank", "reviewer", "mlbank")}
     investors = {
@@ -272,6 +275,7 @@ def identity_and_governance(client: Client, keys: Keyring) -> None:
     console.print("  all invariants hold (did-versions, status-lists, vote-weights, …)")
 
     demo_cash.after_revocation(cash)
+    return demo_bonds.issue_green_bond(w, keys, cash, revocations)
 
 
 def _member_payload(did: str) -> dict[str, Any]:
@@ -313,13 +317,13 @@ def _issue(key: SigningKey, issuer: str, name: str, subject: str, i: int, revoca
             "kycLevel": 2,
             "jurisdiction": "HK",
             "customerType": "individual",
-            "expiry": format_datetime(issued + timedelta(days=365)),
+            "expiry": format_datetime(issued + timedelta(days=730)),
         },
         issuer=issuer,
         signing_key=key,
         verification_method=f"{issuer}#key-1",
         issued_at=issued,
-        valid_until=issued + timedelta(days=365),
+        valid_until=issued + timedelta(days=730),  # two years: the demo bond lives one year and a day
         credential_id=f"urn:bayledger:hkbank:{credential_id}",
         credential_status=status_list_entry(LIST_URL, index, revocations.purpose),
     )

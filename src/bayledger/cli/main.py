@@ -156,6 +156,7 @@ def node_start(
             synchronous=config.synchronous,
             mempool_size=config.mempool_size,
             mempool_per_account=config.mempool_per_account,
+            dev_clock=bool(config.dev_clock),
         )
     node.start(config.block_interval_ms)
     try:

@@ -24,6 +24,7 @@ class NodeConfig:
     mempool_size: int = 50_000
     mempool_per_account: int = 5_000
     validator_key: str = "validator"
+    dev_clock: int = 0  # 1: POST /v1/dev/clock may move the block clock forward (dev and demo networks only)
 
     def validate(self) -> NodeConfig:
         """Return self, or raise ConfigError naming the bad setting."""
@@ -33,6 +34,8 @@ class NodeConfig:
             raise ConfigError(f"block_interval_ms must be 10..600000, got {self.block_interval_ms}")
         if self.synchronous not in ("FULL", "NORMAL"):
             raise ConfigError(f"synchronous must be FULL or NORMAL, got {self.synchronous!r}")
+        if self.dev_clock not in (0, 1):
+            raise ConfigError(f"dev_clock must be 0 or 1, got {self.dev_clock}")
         if self.mempool_size < 1 or self.mempool_per_account < 1:
             raise ConfigError("mempool_size and mempool_per_account must be positive")
         return self

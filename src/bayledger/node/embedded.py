@@ -59,6 +59,13 @@ class NodeStateError(RuntimeError):
     """The database does not match the genesis or is internally inconsistent."""
 
 
+MAX_CLOCK_ADVANCE_MS = 10 * 366 * 86_400_000
+
+
+class DevClockDisabledError(NodeStateError):
+    """The node was not started with ``dev_clock = 1``: its block clock follows the wall clock only."""
+
+
 class NodeHaltedError(NodeStateError):
     """The validator set adopted by governance leaves this node's key without >2/3 of the voting power."""
 
@@ -88,8 +95,10 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
         synchronous: str = "FULL",
         mempool_size: int = 50_000,
         mempool_per_account: int = 5_000,
+        dev_clock: bool = False,
     ) -> None:
         self.home = NodeHome(home)
+        self.dev_clock = dev_clock
         self.genesis_doc: Genesis = self.home.read_genesis()
         self.app: App = build_app(self.genesis_doc)
         self.validator_key = validator_key
@@ -184,6 +193,19 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
         with self._produce_lock:
             self.db.close()
 
+    def advance_clock(self, ms: int) -> dict[str, Any]:
+        """Move this node's block clock ``ms`` forward (never back), for dev and demo networks that must
+        reach a coupon or maturity date; the offset is stored, so a restart keeps it. Block times stay
+        increasing and are recorded in the headers, so replay and audit are unaffected."""
+        if not self.dev_clock:
+            raise DevClockDisabledError("this node's clock is the wall clock (start it with dev_clock = 1)")
+        if not 0 < ms <= MAX_CLOCK_ADVANCE_MS:
+            raise ValueError(f"advance must be 1..{MAX_CLOCK_ADVANCE_MS} ms, got {ms}")
+        with self._produce_lock, self.db.write_transaction() as conn:
+            offset = int(self.db.get_meta("clock_offset", conn) or b"0") + ms
+            self.db.set_meta(conn, "clock_offset", str(offset).encode())
+        return {"offset_ms": offset, "clock_ms": int(time.time() * 1000) + offset}
+
     def produce_block(self) -> dict[str, Any] | None:
         """Take the oldest waiting transactions, run them, sign and commit the block atomically."""
         with self._produce_lock:
@@ -195,7 +217,8 @@ class EmbeddedNode(IdentityQueries):  # IdentityQueries extends NodeQueries
             writer = self.db.writer
             height = self.height + 1
             last_time = int(self.db.get_meta("last_time", writer) or b"0")
-            block_time = max(int(time.time() * 1000), last_time + 1)
+            offset = int(self.db.get_meta("clock_offset", writer) or b"0")
+            block_time = max(int(time.time() * 1000) + offset, last_time + 1)
             previous_hash = (self.db.get_meta("last_hash", writer) or b"").decode()
             block = BlockInput(
                 height=height,

@@ -363,6 +363,39 @@ class Client:
         answer: dict[str, Any] = self._get(f"/v1/cash/tokens/{_seg(token_id)}/balances/{_seg(did)}")
         return answer
 
+    # --- bonds --------------------------------------------------------------------------------------
+
+    def list_bonds(self, issuer: str | None = None, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of bond summaries, optionally of one issuer."""
+        answer: dict[str, Any] = self._get("/v1/bonds", **_page(offset, limit, issuer=issuer))
+        return answer
+
+    def get_bond(self, bond_id: str) -> dict[str, Any]:
+        """A bond with terms, schedule, book, allotments and coupon records."""
+        answer: dict[str, Any] = self._get(f"/v1/bonds/{_seg(bond_id)}")
+        return answer
+
+    def list_bond_holdings(self, bond_id: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of a bond's holdings."""
+        answer: dict[str, Any] = self._get(f"/v1/bonds/{_seg(bond_id)}/holdings", **_page(offset, limit))
+        return answer
+
+    def list_frameworks(self, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of green-bond frameworks with their reviews."""
+        answer: dict[str, Any] = self._get("/v1/bonds/frameworks", **_page(offset, limit))
+        return answer
+
+    def get_holder_statement(self, did: str) -> dict[str, Any]:
+        """A holder's bond statement: holdings, history, coupons received."""
+        answer: dict[str, Any] = self._get(f"/v1/bonds/statements/{_seg(did)}")
+        return answer
+
+    def advance_clock(self, ms: int) -> dict[str, Any]:
+        """Dev networks only (``dev_clock = 1``): move the node's block clock ``ms`` forward."""
+        body = json.dumps({"advance_ms": ms}).encode()
+        answer: dict[str, Any] = self._request("POST", "/v1/dev/clock", content=body).json()
+        return answer
+
 
 def iter_sse(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
     """Parse SSE lines into the JSON ``data`` of each event; comments (keepalives) are skipped."""

@@ -24,6 +24,7 @@ CREDENTIAL_TYPES: Final[tuple[str, ...]] = (
     "ExternalReviewerCredential",
     "CarbonVerifierCredential",
     "DataRecipientCredential",
+    "GreenBondReviewCredential",
     "BitstringStatusListCredential",
 )
 

@@ -85,5 +85,12 @@ def subject(credential_type: str, holder: str) -> dict[str, Any]:
             "registeredCity": "Shenzhen",
             "registrationNumber": "91440300MA5FXXXX1X",
         },
+        "GreenBondReviewCredential": {
+            "frameworkId": "GBF-000001",
+            "frameworkDocumentHash": "ab" * 32,
+            "reviewType": "second-party-opinion",
+            "opinion": "aligned",
+            "principles": "ICMA Green Bond Principles (June 2021, with June 2022 Appendix 1)",
+        },
     }
     return {"id": holder, **samples[credential_type]}
