@@ -371,7 +371,8 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/v1/identity/credentials/{credential_id} /v1/governance/members /v1/governance/proposals "
         "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id} "
         "/v1/cash/tokens /v1/cash/tokens/{token_id} /v1/cash/tokens/{token_id}/balances/{did} "
-        "/v1/cash/balances/{did}"
+        "/v1/cash/balances/{did} /v1/dev/clock /v1/bonds /v1/bonds/frameworks /v1/bonds/{bond_id} "
+        "/v1/bonds/{bond_id}/holdings /v1/bonds/statements/{did}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

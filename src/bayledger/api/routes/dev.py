@@ -33,7 +33,7 @@ class ClockState(BaseModel):
     "/clock",
     summary="Advance the block clock (dev networks)",
     response_model=None,
-    responses=documented(ClockState, "The clock moved forward.", 403, 422),
+    responses=documented(ClockState, "The clock moved forward.", 403),
 )
 def advance_clock(body: ClockAdvance, node: NodeDep) -> Response:
     """Move the clock of the next blocks forward by ``advance_ms``; it never goes back."""
