@@ -287,6 +287,16 @@ def test_trusted_issuers_and_credential_status(zone: Zone) -> None:
     assert (err.value.status, err.value.codespace, err.value.code) == (404, "node", 404)
 
 
+def test_status_flags_are_provable_present_and_absent(zone: Zone) -> None:
+    """A light client proves a flagged index (revoked #8) and the absence of a flag (#7) of rev-1."""
+    flagged = zone.client.get_proof("identity", "status-flag", f"{ISSUER.did()}/rev-1/8")
+    assert verify_proof_answer(zone.genesis, flagged) == {"index": 8}
+    clear = zone.client.get_proof("identity", "status-flag", f"{ISSUER.did()}/rev-1/7")
+    assert verify_proof_answer(zone.genesis, clear) is None
+    malformed = zone.client.get_proof("identity", "status-flag", f"{ISSUER.did()}/rev-1/x8")
+    assert verify_proof_answer(zone.genesis, malformed) is None
+
+
 def test_governance_lists_members_and_the_proposal(zone: Zone) -> None:
     members = zone.client.list_members()
     assert members["total"] == 2 and members["total_weight"] == 3

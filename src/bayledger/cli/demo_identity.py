@@ -382,12 +382,15 @@ def _proved_has_valid_credential(wallet: Wallet, kyc: _Kyc, revocations: StatusL
     status = wallet.verified("identity", "status-list", f"{issuer}/{credential['status_list_id']}")
     if status is None or status["list_hash"] != compute_list_hash(revocations):
         raise DemoFailure("the status list held off chain does not match the hash anchored on chain")
-    flagged = revocations.get(credential["status_index"])
+    flag = f"{issuer}/{credential['status_list_id']}/{credential['status_index']}"
+    flagged = wallet.verified("identity", "status-flag", flag) is not None  # proven flag, or proven absence
+    if flagged != revocations.get(credential["status_index"]):
+        raise DemoFailure("the proven status flag disagrees with the status list held off chain")
     pointer = wallet.verified("identity", "did", issuer)
     deactivated = pointer is not None and pointer["deactivated"]
     console.print(
         f"    {kyc.name}: credential {kyc.credential_id} proven, issuer trusted for {jurisdiction}={covered},"
-        f" in validity={in_time}, index {kyc.index} flagged={flagged} (list hash matches the proven"
+        f" in validity={in_time}, index {kyc.index} flagged={flagged} (proven; list hash matches the proven"
         f" {status['list_hash'][:12]}…), issuer deactivated={deactivated}"
     )
     return covered and in_time and not flagged and not deactivated

@@ -31,11 +31,13 @@ from bayledger.core.modules.identity.state import (
     Credential,
     DidPointer,
     DidVersion,
+    StatusFlag,
     StatusList,
     TrustedIssuer,
     credential_proof_key,
     did_key,
     did_version_proof_key,
+    status_flag_proof_key,
     status_list_proof_key,
     trusted_issuer_proof_key,
 )
@@ -59,6 +61,7 @@ MODULE = Module(
         "trusted-issuer": ProvableRecord(key=trusted_issuer_proof_key, record_type=TrustedIssuer),
         "credential": ProvableRecord(key=credential_proof_key, record_type=Credential),
         "status-list": ProvableRecord(key=status_list_proof_key, record_type=StatusList),
+        "status-flag": ProvableRecord(key=status_flag_proof_key, record_type=StatusFlag),
     },
     admission={CREDENTIAL: check_credential},
 )

@@ -65,6 +65,12 @@ class Credential(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     registered_height: Height
 
 
+class StatusFlag(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One flagged index of a status list (its key names the issuer and list; absent = not flagged)."""
+
+    index: int
+
+
 class StatusList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """An issuer's status list: its purpose, the last anchored hash, and how many indices it ever flagged.
 
@@ -278,6 +284,15 @@ def status_flag_key(issuer: Did, list_id: str, index: int) -> bytes:
     return _flag_prefix(issuer, list_id) + f"{index:010d}".encode()
 
 
+def status_flag_proof_key(ident: str) -> bytes:
+    """State key of the provable kind ``status-flag`` from ``<issuer>/<list_id>/<index>`` (absent = not
+    flagged); a malformed index gives a key no flag is stored under."""
+    issuer, _, rest = ident.partition("/")  # a DID has no "/"; a list id may
+    list_id, _, index = rest.rpartition("/")
+    number = int(index) if index.isdigit() and len(index) <= 10 else -1
+    return _flag_prefix(issuer, list_id) + (f"{number:010d}" if number >= 0 else "x").encode()
+
+
 def get_status_list(store: StateReader, issuer: Did, list_id: str) -> StatusList | None:
     """A status list record, or None."""
     raw = store.get(status_list_key(issuer, list_id))
@@ -301,7 +316,7 @@ def is_status_flagged(store: StateReader, issuer: Did, list_id: str, index: int)
 
 def set_status_flag(store: WritableState, issuer: Did, list_id: str, index: int) -> None:
     """Flag one index."""
-    store.set(status_flag_key(issuer, list_id, index), b"1")
+    store.set(status_flag_key(issuer, list_id, index), encode_record(StatusFlag(index)))
 
 
 def delete_status_flag(store: WritableState, issuer: Did, list_id: str, index: int) -> None:
