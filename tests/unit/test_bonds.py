@@ -410,3 +410,20 @@ def test_negative_or_zero_transfer_is_refused_statelessly(amount: int) -> None:
     move = MsgTransferBond(sender=ALICE.did(), bond_id=BOND, recipient=BOB.did(), amount=amount)
     result = run(chain, ALICE, [move], time=at("2023-12-01"))
     assert (result.codespace, result.code) == ("bonds", 2)
+
+
+def test_fractional_amount_is_a_malformed_transaction() -> None:
+    """A face amount of 1.5 cannot be signed by the SDK, and a tx whose bytes carry one is refused before
+    any block (tx/2), whatever its signature."""
+    from bayledger.core.errors import MalformedTxError
+
+    chain = settled_chain()
+    move = MsgTransferBond(sender=ALICE.did(), bond_id=BOND, recipient=BOB.did(), amount=UNIT)
+    as_dict = {**msgspec.to_builtins(move), "amount": 1.5}
+    with pytest.raises(MalformedTxError, match="float"):
+        chain.tx(ALICE, [as_dict])
+    raw = chain.tx(ALICE, [move]).replace(f'"amount":{UNIT}'.encode(), b'"amount":1.5')
+    assert b'"amount":1.5' in raw
+    with pytest.raises(MalformedTxError) as refused_tx:
+        chain.check(raw)
+    assert (refused_tx.value.codespace, refused_tx.value.code) == ("tx", 2)
