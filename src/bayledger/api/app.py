@@ -26,6 +26,7 @@ from bayledger.api.routes import (
     events,
     health,
     identity,
+    impact,
     proofs,
     stream,
     txs,
@@ -57,6 +58,7 @@ ROUTERS = (
     identity.governance_router,
     identity.vc_router,
     cash.router,
+    impact.router,
 )
 
 
@@ -86,6 +88,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "governance", "description": "Consortium members and proposals."},
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
+            {"name": "impact", "description": "Green projects, use of proceeds, verified impact per holder."},
         ],
     )
     metrics = ApiMetrics()

@@ -1,0 +1,253 @@
+"""Impact routes, SDK client methods and the light-client check of a holder's impact against an embedded
+node (bonds records seeded by the test-only ``bondseed`` messages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from nodekit import CHAIN_ID, GENESIS_TIME, signed, validator_key
+
+import bayledger.node.embedded as embedded
+from bayledger.api.app import create_app
+from bayledger.core.app import build_app
+from bayledger.core.encoding import b64encode
+from bayledger.core.genesis import Genesis, GenesisValidator, encode_genesis
+from bayledger.keys import SigningKey
+from bayledger.node.embedded import EmbeddedNode
+from bayledger.node.home import NodeHome
+from bayledger.sdk import impact as ib
+from bayledger.sdk.builders import msg_to_dict
+from bayledger.sdk.client import ApiError, Client
+from bayledger.sdk.verify import genesis_from_json
+from bondseed import MsgSeedFramework
+from impactkit import (
+    ACCREDITOR,
+    ALICE,
+    BOB,
+    BOND,
+    CAROL,
+    HK_BUILDING,
+    ISSUER,
+    MODULES,
+    REVIEWER,
+    allocate,
+    hold,
+    project,
+    report,
+    reviewer_credential,
+    seed_bond,
+    verify,
+)
+
+KEYS = (ISSUER, REVIEWER, ACCREDITOR, ALICE, BOB, CAROL)
+SOLAR = {"ghg-emissions-avoided": 12_345_678, "renewable-energy-generated": 20_000_000}
+
+
+def _genesis(home: Path) -> Genesis:
+    validator = validator_key()
+    trusted = [
+        {"issuer": ACCREDITOR.did(), "credential_type": "ExternalReviewerCredential", "jurisdictions": ["HK"]}
+    ]
+    genesis = Genesis(
+        chain_id=CHAIN_ID,
+        genesis_time=GENESIS_TIME,
+        hash_algorithm="sha256",
+        validators=[GenesisValidator("validator", validator.key_type, validator.public_key, 10)],
+        app_state={
+            "accounts": [{"key_type": k.key_type, "public_key": b64encode(k.public_key)} for k in KEYS],
+            "identity": {"trusted_issuers": trusted},
+        },
+    )
+    genesis.validate()
+    home.mkdir(parents=True, exist_ok=True)
+    NodeHome(home).genesis_path.write_bytes(encode_genesis(genesis))
+    return genesis
+
+
+class Zone:
+    """The worked example: BOND financed HK$300m of solar C01-001 (of HK$600m) and HK$400m of building
+    C01-002 (of HK$2,000m), HK$100m unallocated; ALICE sold HK$250m of her HK$500m to BOB on 2023-04-01."""
+
+    def __init__(self, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.genesis = _genesis(home)
+        monkeypatch.setattr(embedded, "build_app", lambda genesis: build_app(genesis, MODULES))
+        self.node = EmbeddedNode(home, validator_key(), synchronous="NORMAL")
+        self.http = TestClient(create_app(self.node))
+        self.client = Client("", http=self.http)
+        self.nonces: dict[str, int] = {}
+        building = project("C01-002", category="green-buildings", total_financing=200_000_000_000,
+                           taxonomy=[HK_BUILDING])  # fmt: skip
+        self.block((ACCREDITOR, [reviewer_credential(REVIEWER, 1)]))
+        self.block(
+            (ISSUER, [MsgSeedFramework(ISSUER.did(), "GBF-000001", ["renewable-energy", "green-buildings"]),
+                      seed_bond(), hold(ALICE, "2022-12-01", 50_000_000_000),
+                      hold(BOB, "2022-12-01", 30_000_000_000), project(), building]),
+        )  # fmt: skip
+        self.block(
+            (ISSUER, [allocate(30_000_000_000), allocate(40_000_000_000, "C01-002", taxonomy=[HK_BUILDING]),
+                      hold(ALICE, "2023-04-01", 25_000_000_000), hold(BOB, "2023-04-01", 55_000_000_000),
+                      report(SOLAR), report({"energy-saved": 3_000_000}, "C01-002")]),
+        )  # fmt: skip
+        self.block((REVIEWER, [verify("C01-001/R0001"), verify("C01-002/R0001", "rejected")]))
+
+    def block(self, *txs: tuple[SigningKey, list[Any]]) -> list[dict[str, Any]]:
+        hashes = []
+        for key, msgs in txs:
+            nonce = self.nonces.get(key.did(), 0) + 1
+            self.nonces[key.did()] = nonce
+            raw = signed(key, nonce, *(msg_to_dict(m) for m in msgs))
+            hashes.append(self.node.submit_tx(raw)["hash"])
+        self.node.produce_block()
+        results = [self.node.get_tx(h) for h in hashes]
+        assert all(r["code"] == 0 for r in results), results
+        return results
+
+
+@pytest.fixture(scope="module")
+def zone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zone]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        built = Zone(tmp_path_factory.mktemp("impact-zone"), monkeypatch)
+    yield built
+    built.node.stop()
+
+
+def _problem(response: Any, status: int) -> tuple[str, int]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    return body["codespace"], body["code"]
+
+
+def test_projects_and_reports(zone: Zone) -> None:
+    page = zone.http.get("/v1/impact/projects").json()
+    assert (page["total"], [p["project_id"] for p in page["items"]]) == (2, ["C01-001", "C01-002"])
+    assert zone.client.list_impact_projects(category="green-buildings")["items"][0]["project_id"] == "C01-002"
+    solar = zone.client.get_impact_project("C01-001")
+    assert (solar["allocated"], solar["report_count"]) == (30_000_000_000, 1)
+    assert solar["financed_by"] == [{"bond_id": BOND, "amount": 30_000_000_000}]
+    reports = zone.client.list_impact_reports("C01-002")
+    assert [(r["report_id"], r["status"]) for r in reports["items"]] == [("C01-002/R0001", "rejected")]
+    one = zone.client.get_impact_report("C01-001/R0001")
+    assert (one["status"], one["reviewer"], one["indicators"][0]["value"]) == (
+        "verified",
+        REVIEWER.did(),
+        12_345_678,
+    )
+    assert _problem(zone.http.get("/v1/impact/projects/C09-009"), 404) == ("node", 404)
+    assert _problem(zone.http.get("/v1/impact/reports/C01-001/R0009"), 404) == ("node", 404)
+    with pytest.raises(ApiError) as err:
+        zone.client.list_impact_reports("C09-009")
+    assert err.value.status == 404
+
+
+def test_bond_ledger_totals_and_unallocated(zone: Zone) -> None:
+    ledger = zone.client.get_bond_allocations(BOND)
+    assert {
+        k: ledger[k] for k in ("proceeds", "allocated", "unallocated", "allocation_count", "currency")
+    } == {
+        "proceeds": 80_000_000_000,
+        "allocated": 70_000_000_000,
+        "unallocated": 10_000_000_000,
+        "allocation_count": 2,
+        "currency": "HKD",
+    }
+    assert [a["allocation_id"] for a in ledger["allocations"]] == [f"{BOND}/A0001", f"{BOND}/A0002"]
+    assert ledger["allocations"][0]["taxonomy"][0] == {
+        "taxonomy": "HK-TAXONOMY",
+        "version": "2024",
+        "code": "1.1",
+    }
+    assert ledger["by_project"][1] == {
+        "project_id": "C01-002",
+        "amount": 40_000_000_000,
+        "category": "green-buildings",
+        "total_financing": 200_000_000_000,
+    }
+    assert _problem(zone.http.get("/v1/impact/bonds/BOND-NOPE/allocations"), 404) == ("node", 404)
+
+
+def test_holder_impact_answer_lists_its_proofs(zone: Zone) -> None:
+    answer = zone.http.get(f"/v1/impact/holders/{ALICE.did()}").json()
+    (bond,) = answer["bonds"]
+    assert bond["bond_id"] == BOND and bond["currency"] == "HKD"
+    assert [r["report_id"] for r in bond["reports"]] == ["C01-001/R0001"]  # the rejected one does not count
+    ghg = bond["reports"][0]["indicators"][0]
+    assert (ghg["indicator"], ghg["bond"], ghg["holder"]) == ("ghg-emissions-avoided", 6_172_839, 2_888_190)
+    assert {(p["kind"], p["ident"]) for p in bond["proofs"]} == {
+        ("totals", BOND), ("outstanding", BOND), ("history", f"{BOND}/{ALICE.did()}"),
+        ("financing", f"{BOND}/C01-001"), ("project", "C01-001"), ("financing", f"{BOND}/C01-002"),
+        ("project", "C01-002"), ("report", "C01-001/R0001"), ("report", "C01-002/R0001"),
+    }  # fmt: skip
+    assert zone.client.get_holder_impact(CAROL.did())["bonds"] == []  # never held anything
+    split = zone.client.get_bond_impact(BOND)["reports"][0]
+    assert {h["holder"]: h["values"][0]["value"] for h in split["holders"]} == {
+        ALICE.did(): 2_888_190,
+        BOB.did(): 3_284_649,
+    }
+    assert split["remainder"][0]["value"] == 0
+
+
+def test_verified_holder_impact_recomputes_from_proofs(zone: Zone) -> None:
+    genesis = genesis_from_json(zone.client.genesis())
+    verified = ib.verified_holder_impact(zone.client, genesis, ALICE.did(), BOND)
+    assert verified.proven == 9 and verified.height == zone.node.height
+    totals = {(t.indicator, t.basis): t.value for t in verified.impact.totals}
+    assert totals == {
+        ("ghg-emissions-avoided", "ex-post"): 2_888_190,
+        ("renewable-energy-generated", "ex-post"): 4_678_867,
+    }
+    bob = ib.verified_holder_impact(zone.client, genesis, BOB.did(), BOND)
+    assert bob.impact.totals[0].value == 3_284_649
+
+
+class _DroppingClient(Client):
+    """A node that leaves the building project out of the records it lists."""
+
+    def get_holder_impact(self, did: str, bond_id: str | None = None) -> dict[str, Any]:
+        answer = super().get_holder_impact(did, bond_id)
+        for bond in answer["bonds"]:
+            bond["proofs"] = [p for p in bond["proofs"] if "C01-002" not in p["ident"]]
+        return answer
+
+
+class _OtherKeyClient(Client):
+    """A node that answers every project proof with the proof of another project."""
+
+    def get_proof(self, module: str, kind: str, ident: str) -> dict[str, Any]:
+        if kind == "project":
+            ident = "C01-002"
+        return super().get_proof(module, kind, ident)
+
+
+@pytest.mark.parametrize(
+    ("client_type", "message"), [(_DroppingClient, "do not add up"), (_OtherKeyClient, "another key")]
+)
+def test_verified_holder_impact_catches_a_lying_node(
+    zone: Zone, client_type: type[Client], message: str
+) -> None:
+    genesis = genesis_from_json(zone.client.genesis())
+    with pytest.raises(ib.ImpactProofError, match=message):
+        ib.verified_holder_impact(client_type("", http=zone.http), genesis, ALICE.did(), BOND)
+
+
+def test_builders_and_indicator_text() -> None:
+    codes = [ib.taxonomy_code("HK-TAXONOMY", "2024", "1.1"), ib.taxonomy_code("CGT", "2022", "D.1.1")]
+    msg = ib.allocate_proceeds(ISSUER.did(), BOND, "C01-001", 5, "2023-01-15", taxonomy=codes)
+    assert msg == msg_to_dict(allocate(5))
+    expected = report(SOLAR)
+    built = ib.submit_impact_report(
+        ISSUER.did(), "C01-001", "2023-01-01", "2023-06-30", SOLAR,
+        method=expected.method, document_hash=expected.document_hash,
+    )  # fmt: skip
+    assert built == msg_to_dict(expected)
+    review_hash = verify("C01-001/R0001").review_hash
+    built = ib.verify_impact_report(REVIEWER.did(), "C01-001/R0001", "verified", review_hash)
+    assert built == msg_to_dict(verify("C01-001/R0001"))
+    assert ib.parse_indicator("ghg-emissions-avoided", "12,345.678") == 12_345_678
+    assert ib.format_indicator("ghg-emissions-avoided", 2_888_190) == "2,888.190 tCO2e"
+    assert ib.format_indicator("green-floor-area", 5_849) == "5,849 m2"
+    with pytest.raises(ValueError):
+        ib.parse_indicator("water-saved", "1.5")
