@@ -3,6 +3,9 @@ node (bonds records seeded by the test-only ``bondseed`` messages)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from bayledger.core.genesis import Genesis, GenesisValidator, encode_genesis
 from bayledger.keys import SigningKey
 from bayledger.node.embedded import EmbeddedNode
 from bayledger.node.home import NodeHome
+from bayledger.reports import fetch
+from bayledger.reports.bond_reports import to_csv, to_json
 from bayledger.sdk import impact as ib
 from bayledger.sdk.builders import msg_to_dict
 from bayledger.sdk.client import ApiError, Client
@@ -251,3 +256,135 @@ def test_builders_and_indicator_text() -> None:
     assert ib.format_indicator("green-floor-area", 5_849) == "5,849 m2"
     with pytest.raises(ValueError):
         ib.parse_indicator("water-saved", "1.5")
+
+
+def test_allocation_impact_and_holder_reports(zone: Zone) -> None:
+    allocation = fetch.fetch_allocation_report(zone.client, BOND)
+    assert allocation.title == f"Allocation report — {BOND}"
+    assert allocation.subject["currency"] == "HKD" and allocation.subject["issuer"] == ISSUER.did()
+    entries, by_project, summary = allocation.sections
+    assert [(r["allocation_id"], r["project"], r["amount"], r["taxonomy"]) for r in entries.rows] == [
+        (f"{BOND}/A0001", "Tuen Mun solar farm", "300000000.00", "HK-TAXONOMY 2024 1.1; CGT 2022 D.1.1"),
+        (f"{BOND}/A0002", "Tuen Mun solar farm", "400000000.00", "HK-TAXONOMY 2024 7.1"),
+    ]
+    assert entries.totals == {"amount": "700000000.00"}
+    assert [(r["share_of_project"], r["share_of_proceeds"]) for r in by_project.rows] == [
+        ("50.00%", "37.50%"),
+        ("20.00%", "50.00%"),
+    ]
+    assert summary.rows[-1] == {"item": "unallocated", "amount": "100000000.00", "share": "12.50%"}
+    lines = list(csv.reader(io.StringIO(to_csv(allocation))))
+    assert lines[0] == [allocation.title]
+    assert [f"{BOND}/A0002", "2023-01-15", "C01-002"] == lines[lines.index(["Allocations"]) + 3][:3]
+    assert ["total", "", "", "", "", "", "", "700000000.00"] in lines
+    assert json.loads(to_json(allocation))["sections"][2]["rows"][1]["share"] == "87.50%"
+
+    impact = fetch.fetch_impact_report(zone.client, BOND)
+    by_report, totals, holders = impact.sections
+    assert [
+        (r["indicator"], r["reported"], r["share_of_project"], r["attributed"]) for r in by_report.rows
+    ] == [
+        ("ghg-emissions-avoided", "12345.678", "50.00%", "6172.839"),
+        ("renewable-energy-generated", "20000.000", "50.00%", "10000.000"),
+    ]
+    assert totals.rows[0] == {"indicator": "ghg-emissions-avoided", "basis": "ex-post", "unit": "tCO2e",
+                              "value": "6172.839"}  # fmt: skip
+    alice_ghg = [
+        r for r in holders.rows if r["holder"] == ALICE.did() and r["indicator"] == "ghg-emissions-avoided"
+    ]
+    ghg = "ghg-emissions-avoided"
+    assert alice_ghg == [
+        {"report_id": "C01-001/R0001", "holder": ALICE.did(), "indicator": ghg, "value": "2888.190"}
+    ]
+    assert {r["value"] for r in holders.rows if r["holder"] == "(rounding remainder)"} == {"0.000"}
+
+    statement = fetch.fetch_holder_statement(zone.client, ALICE.did())
+    rows, holder_totals = statement.sections
+    assert (rows.rows[0]["holder_share"], rows.rows[0]["attributed"]) == ("46.79%", "2888.190")  # 1355/2896
+    assert holder_totals.rows[0]["value"] == "2888.190"
+    assert f"/v1/proofs/bonds/history/{BOND}/{ALICE.did()}" in statement.notes
+
+
+def test_cli_impact_commands(zone: Zone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs last: it starts the node's block producer and adds an allocation and a report."""
+    from typer.testing import CliRunner
+
+    from bayledger.cli import common
+    from bayledger.cli import identity as identity_cli
+    from bayledger.cli import impact as impact_cli
+    from bayledger.cli.main import app as cli
+    from bayledger.keyring import Keyring
+
+    for module in (impact_cli, identity_cli):
+        monkeypatch.setattr(module, "client", lambda: zone.client)
+    monkeypatch.setenv("BAYLEDGER_PASSPHRASE", "pw")
+    monkeypatch.setattr(common.console, "width", 250)  # wide tables stay on one line each
+    for name, key in (("issuer", ISSUER), ("reviewer", REVIEWER), ("alice", ALICE)):
+        Keyring(tmp_path / "keys").save(name, key, "pw")
+    zone.node.start(block_interval_ms=20)
+    runner = CliRunner()
+
+    def run(*args: str, json_output: bool = True) -> tuple[int, Any]:
+        flags = ["--json"] if json_output else []
+        result = runner.invoke(cli, ["--home", str(tmp_path), *flags, "impact", *args])
+        if not json_output:
+            return result.exit_code, result.stdout
+        return result.exit_code, (json.loads(result.stdout) if result.stdout.strip() else None)
+
+    code, projects = run("projects", "--category", "renewable-energy")
+    assert code == 0 and [p["project_id"] for p in projects["items"]] == ["C01-001"]
+    code, human = run("projects", json_output=False)
+    assert code == 0 and "HKD 600,000,000.00" in human and "Tuen Mun solar farm" in human
+    code, result = run(
+        "register-project", "clean-transportation", "1,000,000.00", "--name-en", "EV buses",
+        "--location", "Kowloon", "--document-hash", "cd" * 32, "--taxonomy", "CGT:2022:H.6",
+        "--from", "issuer",
+    )  # fmt: skip
+    assert code == 0 and result["events"][0]["project_id"] == "PRJ-000001"
+    code, refused = run("allocate", BOND, "PRJ-000001", "1.00", "--date", "2023-02-01", "--from", "issuer")
+    assert code == 1 and (refused["codespace"], refused["code"]) == ("impact", 16)  # not in the framework
+    code, refused = run(
+        "allocate", BOND, "C01-002", "100,000,000.01", "--date", "2023-02-01", "--from", "issuer"
+    )
+    assert code == 1 and (refused["codespace"], refused["code"]) == ("impact", 7)
+    code, result = run(
+        "allocate", BOND, "C01-002", "100,000,000.00", "--date", "2023-02-01", "--refinancing",
+        "--taxonomy", "HK-TAXONOMY:2024:7.1", "--from", "issuer",
+    )  # fmt: skip
+    assert code == 0 and (result["events"][0]["amount"], result["events"][0]["unallocated"]) == (
+        10_000_000_000,
+        0,
+    )
+    code, _ = run("allocate", BOND, "C01-002", "1.001", "--date", "2023-02-01", "--from", "issuer")
+    assert code == 2
+    code, _ = run(
+        "allocate", BOND, "C01-002", "1", "--date", "2023-02-01", "--taxonomy", "HK:1", "--from", "issuer"
+    )
+    assert code == 2
+    code, result = run(
+        "report", "submit", "C01-001", "--start", "2023-07-01", "--end", "2023-09-30",
+        "--indicator", "ghg-emissions-avoided=1,000.5", "--method", "metered", "--document-hash", "ef" * 32,
+        "--from", "issuer",
+    )  # fmt: skip
+    assert code == 0 and result["events"][0]["report_id"] == "C01-001/R0002"
+    bad = ["--indicator", "co2=1", "--method", "m", "--document-hash", "ef" * 32, "--from", "issuer"]
+    code, _ = run("report", "submit", "C01-001", "--start", "2023-07-01", "--end", "2023-09-30", *bad)
+    assert code == 2
+    code, refused = run("report", "verify", "C01-001/R0002", "--review-hash", "01" * 32, "--from", "alice")
+    assert code == 1 and (refused["codespace"], refused["code"]) == ("identity", 10)
+    code, result = run("report", "verify", "C01-001/R0002", "--review-hash", "01" * 32, "--from", "reviewer")
+    assert code == 0 and result["events"][0]["verdict"] == "verified"
+    assert zone.client.get_impact_report("C01-001/R0002")["indicators"][0]["value"] == 1_000_500
+    code, text = run("allocation-report", BOND, "--csv", json_output=False)
+    assert code == 0 and "unallocated,0.00,0.00%" in text and f"{BOND}/A0003,2023-02-01,C01-002" in text
+    code, data = run("allocation-report", BOND)
+    assert code == 0 and data["sections"][0]["totals"] == {"amount": "800000000.00"}
+    code, text = run("impact-report", BOND, json_output=False)
+    assert code == 0 and "6172.839" in text
+    code, text = run("holder-impact", ALICE.did(), "--bond", BOND, "--verify", json_output=False)
+    assert code == 0 and "verified: 10 records proven" in text and "2888.190" in text
+    code, text = run("holder-impact", ALICE.did(), "--csv", json_output=False)
+    assert code == 0 and "Holder impact statement" in text.splitlines()[0]
+    code, _ = run("holder-impact", ALICE.did(), "--verify")
+    assert code == 2
+    assert zone.client.invariants() == {"ok": True, "broken": []}

@@ -12,6 +12,7 @@ from bayledger import __version__
 from bayledger.cli import cash as cash_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
+from bayledger.cli import impact as impact_cli
 from bayledger.cli import keys as keys_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
@@ -46,6 +47,7 @@ app.add_typer(gov_cli.app, name="gov")
 app.add_typer(vc_cli.app, name="vc")
 app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
+app.add_typer(impact_cli.app, name="impact")
 
 
 @app.callback()
