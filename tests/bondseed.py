@@ -3,8 +3,8 @@
 ``bondseed/MsgSeedFramework`` writes a green-bond framework, ``bondseed/MsgSeedBond`` a bond record (status,
 proceeds and settlement day as given, terms valid per ``terms.validate_terms``), and
 ``bondseed/MsgSeedHolding`` a holder's holding and its amount at the end of a day, recording the bond's
-outstanding amount on that day as the sum of every holder's latest amount. Each runs in a block like any
-message, so the state tree (and proofs) stay consistent.
+outstanding amount (history and ``Bond.outstanding``) as the sum of every holder's latest amount. Each
+runs in a block like any message, so the state tree (and proofs) stay consistent.
 
 When the bonds module is not registered (``bonds`` is absent from DEFAULT_MODULES), :func:`seed_module`
 is named ``bonds`` and registers the provable kinds the bonds module will (``bond``, ``history``,
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import msgspec
+
 from bayledger.core.app import DEFAULT_MODULES
 from bayledger.core.context import Context
 from bayledger.core.finance import compute_isin_check_digit, parse_date
@@ -25,6 +27,7 @@ from bayledger.core.modules.bonds.state import (
     History,
     Holding,
     bond_key,
+    get_bond,
     get_history,
     history_proof_key,
     list_histories,
@@ -103,7 +106,6 @@ def _seed_bond(ctx: Context, msg: MsgSeedBond) -> None:
         created_height=ctx.height,
         settlement_day=compute_day_of_date(parse_date(msg.settlement_date)),
         proceeds=msg.proceeds,
-        outstanding=msg.terms.aggregate_nominal_amount if msg.proceeds else 0,
     )
     set_bond(ctx.store, bond)
 
@@ -114,6 +116,9 @@ def _seed_holding(ctx: Context, msg: MsgSeedHolding) -> None:
     record_history(ctx.store, msg.bond_id, msg.holder, day, msg.amount)
     total = sum(entries[-1].amount for entries in list_histories(ctx.store, msg.bond_id).values())
     record_outstanding(ctx.store, msg.bond_id, day, total)
+    bond = get_bond(ctx.store, msg.bond_id)
+    assert bond is not None
+    set_bond(ctx.store, msgspec.structs.replace(bond, outstanding=total))
     assert get_history(ctx.store, msg.bond_id, msg.holder)[-1].amount == msg.amount
 
 
