@@ -33,8 +33,7 @@ from bayledger.core.modules.impact.state import (
     get_project,
     list_allocations,
 )
-from bayledger.core.state_transition import check_invariants
-from impactkit import BOND, HK_BUILDING, ISSUER, allocate, prepared_chain, project, run
+from impactkit import BOND, HK_BUILDING, ISSUER, allocate, impact_invariants, prepared_chain, project, run
 
 PROCEEDS = 80_000_000_000
 TOTALS = {"C01-001": 60_000_000_000, "C01-002": 50_000_000_000}
@@ -74,7 +73,7 @@ def test_allocations_never_exceed_proceeds(ops: list[tuple[str, int, str]]) -> N
         for project_id, amount in per_project.items():
             found = get_project(chain.state, project_id)
             assert found is not None and found.allocated == amount <= TOTALS[project_id]
-        assert check_invariants(chain.app, chain.state) == []
+        assert impact_invariants(chain) == []
     assert sum(a.amount for a in list_allocations(chain.state, BOND)) == allocated
 
 

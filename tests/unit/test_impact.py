@@ -36,7 +36,6 @@ from bayledger.core.modules.impact.state import (
     list_financed_projects,
     list_financing_bonds,
 )
-from bayledger.core.state_transition import check_invariants
 from bayledger.keys import SigningKey
 from bondseed import green_terms
 from corechain import Chain, content_hash, ed_key, sign_header
@@ -54,6 +53,7 @@ from impactkit import (
     REVIEWER,
     allocate,
     hold,
+    impact_invariants,
     isin,
     ok,
     prepared_chain,
@@ -79,7 +79,7 @@ def refused(chain: Chain, key: SigningKey, msgs: list[Any], code: int, codespace
     after = dict(chain.state.data)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == {account_key(key.did())}
-    assert check_invariants(chain.app, chain.state) == []
+    assert impact_invariants(chain) == []
     return result
 
 
@@ -486,3 +486,36 @@ def test_holdings_seeded_for_the_tests_record_outstanding(chain: Chain) -> None:
         (19327, 80_000_000_000),
         (19448, 80_000_000_000),
     ]
+
+
+# --- invariants ---------------------------------------------------------------------------------------------
+
+
+def test_invariants_catch_a_broken_ledger(chain: Chain) -> None:
+    from bayledger.core.modules.impact import state as st
+    from bayledger.core.modules.impact.invariants import check_indexes, check_proceeds
+    from bayledger.core.store import BlockState
+
+    two_projects(chain)
+    ok(chain, ISSUER, [allocate(30_000_000_000), report({"energy-saved": 1})])
+    assert check_proceeds(chain.state) == [] and check_indexes(chain.state) == []
+    broken = BlockState(chain.state)
+    broken.set(st.bond_allocations_key(BOND), msgspec.json.encode(BondAllocations(BOND, 90_000_000_000, 1)))
+    problems = check_proceeds(broken)
+    assert f"{BOND}: 90000000000 allocated, proceeds 80000000000" in problems
+    assert any("entries 30000000000 in 1" in p for p in problems)
+    assert any("financing adds up to 30000000000" in p for p in problems)
+    solar = get_project(chain.state, "C01-001")
+    assert solar is not None
+    broken = BlockState(chain.state)
+    st.set_project(
+        broken, msgspec.structs.replace(solar, allocated=1, report_count=2, carbon_project_ref="X-1")
+    )
+    assert check_proceeds(broken) == ["C01-001: allocated 1 differs from its financing"]
+    assert sorted(check_indexes(broken)) == [
+        "C01-001: 1 reports, report_count 2",
+        "carbon ref VCS-1234: points at C01-001, which does not claim it",
+    ]
+    broken = BlockState(chain.state)
+    broken.delete(st.FINANCED_BY_PREFIX + f"C01-001/{BOND}".encode())
+    assert check_indexes(broken) == [f"C01-001/{BOND}: financing missing from the index"]
