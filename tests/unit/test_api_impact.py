@@ -220,9 +220,14 @@ def test_allocation_impact_and_holder_reports(zone: Zone) -> None:
     assert {r["value"] for r in holders.rows if r["holder"] == "(rounding remainder)"} == {"0.000"}
 
     statement = fetch.fetch_holder_statement(zone.client, ALICE.did())
-    rows, holder_totals = statement.sections
+    financed, rows, holder_totals = statement.sections
     assert (rows.rows[0]["holder_share"], rows.rows[0]["attributed"]) == ("46.79%", "2888.190")  # 1355/2896
     assert holder_totals.rows[0]["value"] == "2888.190"
+    # ALICE holds HK$250m of HK$800m now: 5/16 of HK$300m and of HK$400m
+    assert [(r["project_id"], r["amount"], r["share_of_project"]) for r in financed.rows] == [
+        ("C01-001", "93750000.00", "15.62%"),  # 15.625 %: the tie goes to the even 15.62
+        ("C01-002", "125000000.00", "6.25%"),
+    ]
     assert f"/v1/proofs/bonds/history/{BOND}/{ALICE.did()}" in statement.notes
 
 

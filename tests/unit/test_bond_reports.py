@@ -134,5 +134,5 @@ def test_impact_report_shows_a_negative_remainder_and_keeps_bases_apart() -> Non
 
 def test_holder_statement_of_a_holder_of_nothing() -> None:
     report = build_holder_statement({"holder": "did:bid:nobody", "height": 4, "bonds": []})
-    assert [s.rows for s in report.sections] == [[], []]
+    assert [s.rows for s in report.sections] == [[], [], []]
     assert report.subject == {"holder": "did:bid:nobody", "height": "4"}

@@ -119,6 +119,18 @@ def test_worked_example_alice(chain: Chain) -> None:
     ]
 
 
+def test_what_the_current_position_financed(chain: Chain) -> None:
+    # ALICE now holds HK$250m of HK$800m: 5/16 of the bond's HK$300m and HK$500m
+    alice = compute_holder_impact(chain.state, ALICE.did(), BOND).financed
+    assert [(f.project_id, f.category, f.financing, f.amount) for f in alice] == [
+        ("C01-001", "renewable-energy", 300 * M, 9_375_000_000),
+        ("C01-002", "green-buildings", 500 * M, 15_625_000_000),
+    ]
+    bob = compute_holder_impact(chain.state, BOB.did(), BOND).financed
+    assert [f.amount for f in bob] == [55 * 300 * M // 80, 55 * 500 * M // 80]
+    assert [f.amount for f in compute_holder_impact(chain.state, CAROL.did(), BOND).financed] == [0, 0]
+
+
 def test_worked_example_bob_and_the_split_adds_up(chain: Chain) -> None:
     bob = compute_holder_impact(chain.state, BOB.did(), BOND)
     assert bob.reports[0].holding_days == H_BOB

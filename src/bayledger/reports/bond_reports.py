@@ -292,8 +292,18 @@ def build_impact_report(
 def build_holder_statement(answer: dict[str, Any]) -> Report:
     """A holder's statement: per bond and verified report, its share of the bond over the period and the
     impact attributed to it; totals per bond, indicator and basis; and the records to prove."""
-    rows, total_rows, proofs = [], [], []
+    rows, total_rows, financed_rows, proofs = [], [], [], []
     for bond in answer["bonds"]:
+        financed_rows += [
+            {
+                "bond_id": bond["bond_id"],
+                "project_id": f["project_id"],
+                "category": f["category"],
+                "amount": _money(f["amount"], bond.get("currency", "")),
+                "share_of_project": format_percent(f["amount"], f["total_financing"]),
+            }
+            for f in bond.get("financed", [])
+        ]
         for item in bond["reports"]:
             share = format_percent(item["holding_days"], item["outstanding_days"])
             rows += [
@@ -324,6 +334,17 @@ def build_holder_statement(answer: dict[str, Any]) -> Report:
         title="Holder impact statement",
         subject={"holder": answer["holder"], "height": str(answer["height"])},
         sections=[
+            Section(
+                "Financed by your current position",
+                [
+                    Column("bond_id", "bond"),
+                    Column("project_id", "project"),
+                    Column("category", "ICMA category"),
+                    Column("amount", "financed (bond currency)", "money"),
+                    Column("share_of_project", "share of project", "percent"),
+                ],
+                financed_rows,
+            ),
             Section(
                 "Attributed impact by report",
                 [

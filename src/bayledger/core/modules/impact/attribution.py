@@ -89,6 +89,18 @@ class IndicatorTotal(msgspec.Struct, frozen=True):
     value: int
 
 
+class ProjectFinanced(msgspec.Struct, frozen=True):
+    """The part of a project's financing by the bond that the holder's current position stands for:
+    ``round_half_even(financing × held / outstanding)`` at the latest recorded day (0 when nothing is held
+    or outstanding), in minor units of the bond's currency."""
+
+    project_id: str
+    category: str
+    financing: int
+    total_financing: int
+    amount: int
+
+
 class HolderImpact(msgspec.Struct, frozen=True):
     """Everything a holder's holding of one bond financed and its impact, per report and in total."""
 
@@ -96,6 +108,7 @@ class HolderImpact(msgspec.Struct, frozen=True):
     bond_id: str
     reports: list[ReportAttribution]
     totals: list[IndicatorTotal]
+    financed: list[ProjectFinanced] = []
 
 
 class HolderValues(msgspec.Struct, frozen=True):
@@ -218,6 +231,29 @@ def _verified_pairs(records: AttributionRecords) -> list[tuple[ImpactReport, Fin
     ]
 
 
+def compute_financed(
+    records: AttributionRecords, holder_history: list[HistoryEntry]
+) -> list[ProjectFinanced]:
+    """Per project the bond financed, the part the holder's current position stands for (see
+    ``ProjectFinanced``), in project id order."""
+    held = holder_history[-1].amount if holder_history else 0
+    outstanding = records.outstanding[-1].amount if records.outstanding else 0
+    financed = []
+    for financing in sorted(records.financings, key=lambda f: f.project_id):
+        project = records.projects[financing.project_id]
+        share = Fraction(financing.amount * held, outstanding) if outstanding else Fraction(0)
+        financed.append(
+            ProjectFinanced(
+                project_id=financing.project_id,
+                category=project.category,
+                financing=financing.amount,
+                total_financing=project.total_financing,
+                amount=round_half_even(share),
+            )
+        )
+    return financed
+
+
 def compute_holder_impact_from_records(
     holder: Did, records: AttributionRecords, holder_history: list[HistoryEntry]
 ) -> HolderImpact:
@@ -227,7 +263,11 @@ def compute_holder_impact_from_records(
         for report, f, project in _verified_pairs(records)
     ]
     return HolderImpact(
-        holder=holder, bond_id=records.bond_id, reports=reports, totals=compute_totals(reports)
+        holder=holder,
+        bond_id=records.bond_id,
+        reports=reports,
+        totals=compute_totals(reports),
+        financed=compute_financed(records, holder_history),
     )
 
 
