@@ -301,6 +301,14 @@ def test_cli_impact_commands(zone: Zone, tmp_path: Path, monkeypatch: pytest.Mon
     code, result = run("report", "verify", "C01-001/R0002", "--review-hash", "01" * 32, "--from", "reviewer")
     assert code == 0 and result["events"][0]["verdict"] == "verified"
     assert zone.client.get_impact_report("C01-001/R0002")["indicators"][0]["value"] == 1_000_500
+    code, text = run("project", "C01-002", json_output=False)
+    assert code == 0 and "HK-TAXONOMY 2024 7.1" in text and "HKD 500,000,000.00" in text  # 400m + 100m
+    code, text = run("reports", "C01-001", json_output=False)
+    assert code == 0 and "1,000.500 tCO2e" in text and "verified" in text
+    code, data = run("reports", "C01-002")
+    assert code == 0 and [r["status"] for r in data["items"]] == ["rejected"]
+    code, _ = run("project", "C09-009")
+    assert code == 4  # not found
     code, text = run("allocation-report", BOND, "--csv", json_output=False)
     assert code == 0 and "unallocated,0.00,0.00%" in text and f"{BOND}/A0003,2023-02-01,C01-002" in text
     code, data = run("allocation-report", BOND)

@@ -126,6 +126,51 @@ def projects(
     emit(data, render)
 
 
+@app.command("project")
+def project(project_id: str, json_output: bool = JSON) -> None:
+    """One green project and the bonds that financed it."""
+    settings.json_output = settings.json_output or json_output
+    with handled():
+        data = client().get_impact_project(project_id)
+
+    def render(p: dict[str, Any]) -> None:
+        dec = cb.decimals_of(p["currency"])
+        table = Table(show_header=False)
+        for key in ("project_id", "owner", "name_en", "name_zh", "category", "jurisdiction", "location"):
+            table.add_row(key, str(p[key]))
+        table.add_row("total financing", f"{p['currency']} {cb.format_amount(p['total_financing'], dec)}")
+        table.add_row("allocated", f"{p['currency']} {cb.format_amount(p['allocated'], dec)}")
+        table.add_row(
+            "taxonomy", "; ".join(f"{t['taxonomy']} {t['version']} {t['code']}" for t in p["taxonomy"])
+        )
+        table.add_row("carbon project", p["carbon_project_ref"] or "-")
+        for f in p["financed_by"]:
+            table.add_row(
+                f"financed by {f['bond_id']}", f"{p['currency']} {cb.format_amount(f['amount'], dec)}"
+            )
+        console.print(table)
+
+    emit(data, render)
+
+
+@app.command("reports")
+def reports(project_id: str, json_output: bool = JSON) -> None:
+    """A project's impact reports and their review status."""
+    settings.json_output = settings.json_output or json_output
+    with handled():
+        data = client().list_impact_reports(project_id, limit=500)
+
+    def render(d: dict[str, Any]) -> None:
+        table = Table("report", "period", "basis", "status", "reviewer", "indicators")
+        for r in d["items"]:
+            values = ", ".join(ib.format_indicator(i["indicator"], i["value"]) for i in r["indicators"])
+            period = f"{r['period_start']}..{r['period_end']}"
+            table.add_row(r["report_id"], period, r["basis"], r["status"], r["reviewer"] or "-", values)
+        console.print(table)
+
+    emit(data, render)
+
+
 @app.command("allocations")
 def allocations(bond_id: str, json_output: bool = JSON) -> None:
     """A bond's use-of-proceeds ledger, totals and unallocated balance."""
