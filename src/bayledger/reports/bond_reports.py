@@ -2,67 +2,41 @@
 holder statement, each a :class:`Report` (title, subject, sections of columns, rows and totals, notes).
 
 Built from the node's answers (``Client.get_bond_allocations``, ``get_impact_project``,
-``get_impact_report``, ``get_bond_impact``, ``get_holder_impact``), so any renderer (JSON, CSV here; a PDF
-renderer later) draws the same figures. Cells are text: money and indicator values are exact decimal text
-in major units / reporting units (``300000000.00``, ``2888.190``), never floats; percentages are rounded
+``get_impact_report``, ``get_bond_impact``, ``get_holder_impact``; see :mod:`bayledger.reports.fetch`).
+The data model and the JSON/CSV renderings are in :mod:`bayledger.reports.model`, so any renderer (a PDF
+one later) draws the same figures. Cells are text: money and indicator values are exact decimal text in
+major units / reporting units (``300000000.00``, ``2888.190``), never floats; percentages are rounded
 half-even to two decimals for display only.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from typing import Any
 
-from bayledger.core.finance import round_half_even
 from bayledger.core.modules.cash.msgs import CURRENCY_DECIMALS
 from bayledger.core.modules.impact.indicators import INDICATORS
+from bayledger.reports.model import (
+    Column,
+    Report,
+    Section,
+    format_decimal,
+    format_percent,
+    to_csv,
+    to_json,
+)
 
-
-@dataclass(frozen=True)
-class Column:
-    """A column: its key in each row, its printed label and its kind (text, money, indicator, percent)."""
-
-    key: str
-    label: str
-    kind: str = "text"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One table of a report; ``totals`` holds the totals row (same keys, only those that add up)."""
-
-    title: str
-    columns: list[Column]
-    rows: list[dict[str, str]]
-    totals: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Report:
-    """A report as plain data: what it is about (``subject``), its sections and its notes."""
-
-    title: str
-    subject: dict[str, str]
-    sections: list[Section]
-    notes: list[str]
-
-
-def format_decimal(value: int, scale: int) -> str:
-    """An integer of ``scale`` decimal places as exact decimal text: ``(123450, 2)`` → ``"1234.50"``."""
-    sign = "-" if value < 0 else ""
-    whole, frac = divmod(abs(value), 10**scale)
-    return f"{sign}{whole}" + (f".{frac:0{scale}d}" if scale else "")
-
-
-def format_percent(part: int, whole: int) -> str:
-    """``part / whole`` as a percentage with two decimals, rounded half-even (``"-"`` when whole is 0)."""
-    if whole == 0:
-        return "-"
-    return format_decimal(round_half_even(Fraction(part * 10_000, whole)), 2) + "%"
+__all__ = [
+    "Column",
+    "Report",
+    "Section",
+    "build_allocation_report",
+    "build_holder_statement",
+    "build_impact_report",
+    "format_decimal",
+    "format_percent",
+    "to_csv",
+    "to_json",
+]
 
 
 def _money(value: int, currency: str) -> str:
@@ -377,30 +351,3 @@ def build_holder_statement(answer: dict[str, Any]) -> Report:
             *proofs,
         ],
     )
-
-
-def to_json(report: Report) -> str:
-    """The report as JSON (UTF-8 text, keys in declaration order)."""
-    return json.dumps(asdict(report), ensure_ascii=False, indent=2)
-
-
-def to_csv(report: Report) -> str:
-    """The report as CSV: per section a title line, the header, the rows, then a ``total`` row if any,
-    sections separated by an empty line."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([report.title])
-    for key, value in report.subject.items():
-        writer.writerow([key, value])
-    for section in report.sections:
-        writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow([c.label for c in section.columns])
-        for row in section.rows:
-            writer.writerow([row.get(c.key, "") for c in section.columns])
-        if section.totals:
-            first = section.columns[0].key
-            writer.writerow(
-                [section.totals.get(c.key, "total" if c.key == first else "") for c in section.columns]
-            )
-    return out.getvalue()
