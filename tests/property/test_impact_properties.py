@@ -3,7 +3,10 @@
 1. Random sequences of allocations (amounts around the limits, two projects, a few dated in the future)
    on a settled bond: each result is what a small model predicts, Σ allocations never exceeds the
    proceeds, no project is allocated above its total financing, and the module invariants hold.
-2. Random holding histories (transfers, issues and redemptions on random days) and a random report:
+2. Random sequences of impact reports (random periods and bases) and reviews: each result is what a model
+   of the rules predicts (future ex-post 9, overlap of one basis unless rejected 19, unknown report 10,
+   reviewed twice 11), and every report ends with the status the model gives it.
+3. Random holding histories (transfers, issues and redemptions on random days) and a random report:
    the holders' exact shares add up to the bond's exact share, and the rounded figures differ from the
    bond's rounded figure by at most half a sub-unit per holder (so within the number of holders).
 """
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,9 +35,22 @@ from bayledger.core.modules.impact.state import (
     Project,
     get_bond_allocations,
     get_project,
+    get_report,
     list_allocations,
 )
-from impactkit import BOND, HK_BUILDING, ISSUER, allocate, impact_invariants, prepared_chain, project, run
+from impactkit import (
+    BOND,
+    HK_BUILDING,
+    ISSUER,
+    REVIEWER,
+    allocate,
+    impact_invariants,
+    prepared_chain,
+    project,
+    report,
+    run,
+    verify,
+)
 
 PROCEEDS = 80_000_000_000
 TOTALS = {"C01-001": 60_000_000_000, "C01-002": 50_000_000_000}
@@ -167,3 +184,54 @@ def _md(day: int) -> tuple[int, int]:
     found = compute_date_of_day(day)
     assert found.year == 2023
     return found.month, found.day
+
+
+report_op = st.one_of(
+    st.tuples(
+        st.just("submit"),
+        st.integers(0, 300),  # start offset in days from 2022-12-01
+        st.integers(0, 120),  # length
+        st.sampled_from(["ex-post", "ex-post", "ex-ante"]),
+    ),
+    st.tuples(st.just("review"), st.integers(1, 8), st.sampled_from(["verified", "rejected"]), st.just("")),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(report_op, min_size=1, max_size=10))
+def test_reports_follow_the_overlap_and_single_review_rules(ops: list[tuple[Any, ...]]) -> None:
+    chain = prepared_chain()
+    assert run(chain, ISSUER, [project()]).code == 0
+    first = START - 31  # 2022-12-01
+    model: dict[str, tuple[int, int, str, str]] = {}  # report id -> (first, last, basis, status)
+    for op in ops:
+        if op[0] == "submit":
+            _, offset, length, basis = op
+            lo, hi = first + offset, first + offset + length
+            start, end = (compute_date_of_day(d).isoformat() for d in (lo, hi))
+            result = run(chain, ISSUER, [report({"energy-saved": 1}, start=start, end=end, basis=basis)])
+            clash = any(
+                b == basis and s != "rejected" and a <= hi and lo <= z for a, z, b, s in model.values()
+            )
+            if basis == "ex-post" and end > "2023-11-15":
+                assert result.code == 9, result.log
+            elif clash:
+                assert result.code == 19, result.log
+            else:
+                assert result.code == 0, result.log
+                model[f"C01-001/R{len(model) + 1:04d}"] = (lo, hi, basis, "reported")
+        else:
+            _, number, verdict, _ = op
+            report_id = f"C01-001/R{number:04d}"
+            result = run(chain, REVIEWER, [verify(report_id, verdict)])
+            if report_id not in model:
+                assert result.code == 10, result.log
+            elif model[report_id][3] != "reported":
+                assert result.code == 11, result.log
+            else:
+                assert result.code == 0, result.log
+                model[report_id] = (*model[report_id][:3], verdict)
+        assert impact_invariants(chain) == []
+    for report_id, (_, _, _, status) in model.items():
+        found = get_report(chain.state, report_id)
+        assert found is not None and found.status == status
