@@ -373,6 +373,9 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/v1/cash/tokens /v1/cash/tokens/{token_id} /v1/cash/tokens/{token_id}/balances/{did} "
         "/v1/cash/balances/{did} /v1/dev/clock /v1/bonds /v1/bonds/frameworks /v1/bonds/{bond_id} "
         "/v1/bonds/{bond_id}/holdings /v1/bonds/statements/{did}"
+        " /v1/impact/projects /v1/impact/projects/{project_id} /v1/impact/projects/{project_id}/reports"
+        " /v1/impact/reports/{report_id} /v1/impact/bonds/{bond_id}/allocations"
+        " /v1/impact/bonds/{bond_id}/impact /v1/impact/holders/{did}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

@@ -28,6 +28,7 @@ from bayledger.api.routes import (
     events,
     health,
     identity,
+    impact,
     proofs,
     stream,
     txs,
@@ -61,6 +62,7 @@ ROUTERS = (
     identity.vc_router,
     cash.router,
     bonds.router,
+    impact.router,
 )
 
 
@@ -91,6 +93,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
             {"name": "bonds", "description": "Green-bond frameworks, bonds, holdings, holder statements."},
+            {"name": "impact", "description": "Green projects, use of proceeds, verified impact per holder."},
         ],
     )
     metrics = ApiMetrics()

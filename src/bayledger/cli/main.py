@@ -13,6 +13,7 @@ from bayledger.cli import bonds as bonds_cli
 from bayledger.cli import cash as cash_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
+from bayledger.cli import impact as impact_cli
 from bayledger.cli import keys as keys_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
@@ -48,6 +49,7 @@ app.add_typer(vc_cli.app, name="vc")
 app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
 app.add_typer(bonds_cli.app, name="bonds")
+app.add_typer(impact_cli.app, name="impact")
 
 
 @app.callback()

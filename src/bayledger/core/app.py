@@ -14,11 +14,12 @@ from bayledger.core.modules.bonds import MODULE as BONDS
 from bayledger.core.modules.cash import MODULE as CASH
 from bayledger.core.modules.governance import MODULE as GOVERNANCE
 from bayledger.core.modules.identity import MODULE as IDENTITY
+from bayledger.core.modules.impact import MODULE as IMPACT
 from bayledger.core.msg import Module
 from bayledger.core.router import Router
 
 # governance last: a block's messages run before its proposals are tallied at end of block
-DEFAULT_MODULES: tuple[Module, ...] = (ACCOUNTS, IDENTITY, ANCHOR, CASH, BONDS, GOVERNANCE)
+DEFAULT_MODULES: tuple[Module, ...] = (ACCOUNTS, IDENTITY, ANCHOR, CASH, BONDS, IMPACT, GOVERNANCE)
 
 
 @dataclass(frozen=True)

@@ -396,6 +396,49 @@ class Client:
         answer: dict[str, Any] = self._request("POST", "/v1/dev/clock", content=body).json()
         return answer
 
+    # --- impact -------------------------------------------------------------------------------------
+
+    def list_impact_projects(
+        self, owner: str | None = None, category: str | None = None, offset: int = 0, limit: int = 50
+    ) -> dict[str, Any]:
+        """A page of green projects, optionally of one owner and/or ICMA category."""
+        answer: dict[str, Any] = self._get(
+            "/v1/impact/projects", **_page(offset, limit, owner=owner, category=category)
+        )
+        return answer
+
+    def get_impact_project(self, project_id: str) -> dict[str, Any]:
+        """A green project and the bonds that financed it."""
+        answer: dict[str, Any] = self._get(f"/v1/impact/projects/{_seg(project_id)}")
+        return answer
+
+    def list_impact_reports(self, project_id: str, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+        """A page of a project's impact reports, oldest first."""
+        path = f"/v1/impact/projects/{_seg(project_id)}/reports"
+        answer: dict[str, Any] = self._get(path, **_page(offset, limit))
+        return answer
+
+    def get_impact_report(self, report_id: str) -> dict[str, Any]:
+        """One impact report (``C01-001/R0001``)."""
+        answer: dict[str, Any] = self._get(f"/v1/impact/reports/{quote(report_id, safe='/')}")
+        return answer
+
+    def get_bond_allocations(self, bond_id: str) -> dict[str, Any]:
+        """A bond's use-of-proceeds ledger, totals and unallocated balance."""
+        answer: dict[str, Any] = self._get(f"/v1/impact/bonds/{_seg(bond_id)}/allocations")
+        return answer
+
+    def get_bond_impact(self, bond_id: str) -> dict[str, Any]:
+        """Every verified report's impact split over the bond's holders, with the rounding remainder."""
+        answer: dict[str, Any] = self._get(f"/v1/impact/bonds/{_seg(bond_id)}/impact")
+        return answer
+
+    def get_holder_impact(self, did: str, bond_id: str | None = None) -> dict[str, Any]:
+        """What ``did``'s holdings financed and avoided, with the provable records used (not verified:
+        see ``sdk.impact.verified_holder_impact``)."""
+        answer: dict[str, Any] = self._get(f"/v1/impact/holders/{_seg(did)}", bond_id=bond_id)
+        return answer
+
 
 def iter_sse(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
     """Parse SSE lines into the JSON ``data`` of each event; comments (keepalives) are skipped."""

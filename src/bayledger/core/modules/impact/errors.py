@@ -130,3 +130,72 @@ class BondNotSettledError(ImpactError):
 
     def __init__(self, bond_id: str) -> None:
         super().__init__(f"bond {bond_id} has raised no proceeds yet")
+
+
+class BondNotFoundError(ImpactError):
+    """No bond has this id."""
+
+    code = 15
+
+    def __init__(self, bond_id: str) -> None:
+        super().__init__(f"bond {bond_id} does not exist")
+
+
+class CategoryNotEligibleError(ImpactError):
+    """The project's ICMA category is not an eligible category of the green bond's framework."""
+
+    code = 16
+
+    def __init__(self, project_id: str, category: str, bond_id: str, framework_id: str) -> None:
+        super().__init__(
+            f"project {project_id} is {category}, not an eligible category of framework {framework_id} "
+            f"of bond {bond_id}"
+        )
+
+
+class ProjectOverfinancedError(ImpactError):
+    """Allocations to the project would exceed its total financing (all sources)."""
+
+    code = 17
+
+    def __init__(self, project_id: str, total: int, allocated: int, amount: int) -> None:
+        super().__init__(
+            f"project {project_id} costs {total} in total, {allocated} is allocated; {amount} more exceeds "
+            f"it by {allocated + amount - total}"
+        )
+
+
+class AllocationBeforeSettlementError(ImpactError):
+    """An allocation is dated before the bond's settlement: proceeds cannot be spent before they exist."""
+
+    code = 18
+
+    def __init__(self, bond_id: str, date: str, settlement: str) -> None:
+        super().__init__(f"allocation dated {date} is before bond {bond_id} settled ({settlement})")
+
+
+class ReportPeriodOverlapError(ImpactError):
+    """A report of the same basis (not rejected) already covers part of the period: impact counts once."""
+
+    code = 19
+
+    def __init__(self, project_id: str, other_report: str, start: str, end: str) -> None:
+        super().__init__(f"project {project_id}: report {other_report} already covers {start}..{end}")
+
+
+class CarbonRefInUseError(ImpactError):
+    """Another project already claims this carbon registry project (one claim per carbon project)."""
+
+    code = 20
+
+    def __init__(self, carbon_project_ref: str, project_id: str) -> None:
+        super().__init__(f"carbon project {carbon_project_ref} is already project {project_id}")
+
+
+class LedgerFullError(ImpactError):
+    """A bond's allocation ledger or a project's report list reached its maximum number of entries."""
+
+    code = 21
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what} holds at most {limit} entries")

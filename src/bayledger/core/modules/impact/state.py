@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from bayledger.core.codec import decode_record, encode_record
-from bayledger.core.store import StateReader, WritableState
+from bayledger.core.store import StateReader, WritableState, take_next_sequence
 from bayledger.core.types import Did, Height
 
 PROJECT_PREFIX = b"impact/p/"
@@ -14,6 +14,10 @@ ALLOCATION_PREFIX = b"impact/a/"  # impact/a/<bond id>/<seq> -> Allocation
 FINANCING_PREFIX = b"impact/f/"  # impact/f/<bond id>/<project id> -> Financing (bond -> project total)
 FINANCED_BY_PREFIX = b"impact/fb/"  # impact/fb/<project id>/<bond id> -> b"1"
 REPORT_PREFIX = b"impact/r/"  # impact/r/<project id>/R<seq> -> ImpactReport
+CARBON_REF_PREFIX = b"impact/cr/"  # impact/cr/<carbon project ref> -> project id
+PROJECT_SEQUENCE = b"impact/seq/project"
+PROJECT_ID_PREFIX = "PRJ-"
+MAX_LEDGER_ENTRIES = 9999  # ids carry 4 digits (A0001, R0001) so they sort in order
 
 STATUS_REPORTED = "reported"
 STATUS_VERIFIED = "verified"
@@ -51,6 +55,8 @@ class Project(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     document_hash: str
     registered_height: Height
     report_count: int = 0
+    allocated: int = 0  # allocated to it by every bond, minor units (never above total_financing)
+    carbon_project_ref: str = ""  # the carbon registry project this project is ("" = none)
 
 
 class BondAllocations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -131,6 +137,33 @@ def report_key(report_id: str) -> bytes:
     return REPORT_PREFIX + report_id.encode()
 
 
+def take_project_id(store: WritableState) -> str:
+    """The next generated project id, ``PRJ-000001``."""
+    return f"{PROJECT_ID_PREFIX}{take_next_sequence(store, PROJECT_SEQUENCE):06d}"
+
+
+def compute_allocation_id(bond_id: str, number: int) -> str:
+    """The id of a bond's ``number``-th allocation: ``<bond id>/A0001``."""
+    return f"{bond_id}/A{number:04d}"
+
+
+def compute_report_id(project_id: str, number: int) -> str:
+    """The id of a project's ``number``-th impact report: ``<project id>/R0001``."""
+    return f"{project_id}/R{number:04d}"
+
+
+def get_carbon_ref_project(store: StateReader, carbon_project_ref: str) -> str | None:
+    """The project id that claims ``carbon_project_ref``, or None."""
+    raw = store.get(CARBON_REF_PREFIX + carbon_project_ref.encode())
+    return None if raw is None else raw.decode()
+
+
+def list_carbon_refs(store: StateReader) -> dict[str, str]:
+    """Every claimed carbon registry project, ref -> project id."""
+    n = len(CARBON_REF_PREFIX)
+    return {key[n:].decode(): raw.decode() for key, raw in store.iter_prefix(CARBON_REF_PREFIX)}
+
+
 def get_project(store: StateReader, project_id: str) -> Project | None:
     """The project or None."""
     raw = store.get(project_key(project_id))
@@ -138,8 +171,10 @@ def get_project(store: StateReader, project_id: str) -> Project | None:
 
 
 def set_project(store: WritableState, project: Project) -> None:
-    """Write a project."""
+    """Write a project (and the index of its carbon registry reference, if any)."""
     store.set(project_key(project.project_id), encode_record(project))
+    if project.carbon_project_ref:
+        store.set(CARBON_REF_PREFIX + project.carbon_project_ref.encode(), project.project_id.encode())
 
 
 def list_projects(store: StateReader) -> list[Project]:
@@ -212,3 +247,33 @@ def list_reports(store: StateReader, project_id: str) -> list[ImpactReport]:
     """A project's impact reports, oldest first."""
     prefix = REPORT_PREFIX + project_id.encode() + b"/"
     return [decode_record(raw, ImpactReport) for _, raw in store.iter_prefix(prefix)]
+
+
+def list_all_bond_allocations(store: StateReader) -> list[BondAllocations]:
+    """Every bond's allocation totals, by bond id."""
+    return [decode_record(raw, BondAllocations) for _, raw in store.iter_prefix(BOND_PREFIX)]
+
+
+def list_all_allocations(store: StateReader) -> list[Allocation]:
+    """Every allocation of every bond, by id."""
+    return [decode_record(raw, Allocation) for _, raw in store.iter_prefix(ALLOCATION_PREFIX)]
+
+
+def list_all_financing(store: StateReader) -> list[Financing]:
+    """Every bond -> project financing total."""
+    return [decode_record(raw, Financing) for _, raw in store.iter_prefix(FINANCING_PREFIX)]
+
+
+def list_financed_by_index(store: StateReader) -> list[tuple[str, str]]:
+    """The (project id, bond id) pairs of the financed-by index."""
+    n = len(FINANCED_BY_PREFIX)
+    pairs = []
+    for key, _ in store.iter_prefix(FINANCED_BY_PREFIX):
+        project_id, _, bond_id = key[n:].decode().partition("/")
+        pairs.append((project_id, bond_id))
+    return pairs
+
+
+def list_all_reports(store: StateReader) -> list[ImpactReport]:
+    """Every impact report of every project, by id."""
+    return [decode_record(raw, ImpactReport) for _, raw in store.iter_prefix(REPORT_PREFIX)]
