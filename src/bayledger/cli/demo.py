@@ -227,7 +227,7 @@ def builders_key(key_type: str) -> Any:
 
 
 def _mainland_zone(client: Client, keys: Keyring) -> None:
-    _step("18. Mainland zone: SM2 keys, SM3 hashes")
+    _step("19. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
     res = bank.send(

@@ -4,8 +4,10 @@ Step 14: the government publishes its green-bond framework; the consortium trust
 external reviewers; the reviewer signs a second-party opinion (a W3C credential) and records it; the bank
 onboards the government and an institutional investor; a 1-year HK$800,000,000 green bond at 4.05%
 ACT/365F, semi-annual, denomination HK$50,000, is offered, oversubscribed, allotted pro rata and settled
-delivery-versus-payment at T+1 against HKD deposit tokens. Step 17 (the last of the zone, because it moves
-the dev clock a year on): both coupons are paid to the holders of record, exactly, and the bond redeems.
+delivery-versus-payment at T+1 against HKD deposit tokens. Steps 17 and 18 (the last of the zone, because
+they move the dev clock a year on): half a year later the proceeds are allocated to two projects and a
+verified impact report is attributed to each holder (``demo_impact``); both coupons are paid to the holders
+of record, exactly, and the bond redeems.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bayledger.cli.demo_identity import (
     _short,
     _vote,
 )
+from bayledger.cli.demo_impact import use_of_proceeds_and_impact
 from bayledger.core.finance import add_months, compute_isin_check_digit
 from bayledger.keyring import Keyring
 from bayledger.sdk import bonds as bb
@@ -55,8 +58,10 @@ class BondDemo:
 
     bond_id: str
     govt: Wallet
+    reviewer: Wallet
     investors: dict[str, Wallet]
     cash: CashDemo
+    settlement_date: str
 
 
 def _today(client: Client) -> date:
@@ -270,14 +275,32 @@ def issue_green_bond(
         console.print(
             f"  [green]verified[/] {name:<6} holds {_hkd(holding['amount'])}, cash {_hkd(balance['amount'])}"
         )
-    return BondDemo(bond_id=bond_id, govt=govt, investors=investors, cash=cash)
+    return BondDemo(
+        bond_id=bond_id,
+        govt=govt,
+        reviewer=w["reviewer"],
+        investors=investors,
+        cash=cash,
+        settlement_date=str(allocated["settlement_date"]),
+    )
 
 
 def service_to_maturity(bond: BondDemo) -> None:
-    """Step 17: coupons to the holders of record and redemption at maturity."""
+    """Steps 17 and 18: half a year on, proceeds allocated and a verified impact report attributed to each
+    holder (``demo_impact``); then coupons to the holders of record and redemption at maturity."""
     govt, client = bond.govt, bond.govt.client
-    demo._step("17. coupons paid exactly to the holders of record; the bond redeems at maturity")
     record = client.get_bond(bond.bond_id)
+    first_payment = date.fromisoformat(record["schedule"][0]["payment_date"])
+    _advance_to(client, first_payment)
+    use_of_proceeds_and_impact(
+        govt,
+        bond.reviewer,
+        bond.investors,
+        bond.bond_id,
+        allocation_date=bond.settlement_date,
+        period=(bond.settlement_date, (first_payment - timedelta(days=1)).isoformat()),
+    )
+    demo._step("18. coupons paid exactly to the holders of record; the bond redeems at maturity")
     bond.cash.bank.send(
         cb.issue_cash(bond.cash.bank.did, bond.cash.token_id, govt.did, _amount("40000000.00"))
     )
