@@ -218,3 +218,18 @@ def test_cli_bonds_commands(zone: BondZone, tmp_path: Path, monkeypatch: pytest.
     code, statement = run("statement", ALICE.did())
     assert code == 0 and statement["bonds"][0]["holding"]["pledged"] == UNIT
     assert zone.client.invariants() == {"ok": True, "broken": []}
+
+
+def test_a_proof_of_another_record_is_refused(zone: BondZone) -> None:
+    """A node answering "bob's holding?" with a valid proof of alice's holding is caught by the SDK."""
+    from bayledger.core.light import LightClientError
+    from bayledger.sdk.verify import verify_record_answer
+
+    alice = zone.client.get_proof("bonds", "holding", f"{BOND}/{ALICE.did()}")
+    assert (
+        verify_record_answer(zone.genesis, alice, "bonds", "holding", f"{BOND}/{ALICE.did()}")["amount"] > 0
+    )
+    with pytest.raises(LightClientError, match="not the record asked for"):
+        verify_record_answer(zone.genesis, alice, "bonds", "holding", f"{BOND}/{BOB.did()}")
+    with pytest.raises(LightClientError, match="no provable record kind"):
+        verify_record_answer(zone.genesis, alice, "bonds", "nope", BOND)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from impactzone import SOLAR, Zone
 
+from bayledger.core.light import LightClientError
 from bayledger.reports import fetch
 from bayledger.reports.bond_reports import to_csv, to_json
 from bayledger.sdk import impact as ib
@@ -149,13 +150,17 @@ class _OtherKeyClient(Client):
 
 
 @pytest.mark.parametrize(
-    ("client_type", "message"), [(_DroppingClient, "do not add up"), (_OtherKeyClient, "another key")]
+    ("client_type", "error", "message"),
+    [
+        (_DroppingClient, ib.ImpactProofError, "do not add up"),
+        (_OtherKeyClient, LightClientError, "not the record asked for"),
+    ],
 )
 def test_verified_holder_impact_catches_a_lying_node(
-    zone: Zone, client_type: type[Client], message: str
+    zone: Zone, client_type: type[Client], error: type[Exception], message: str
 ) -> None:
     genesis = genesis_from_json(zone.client.genesis())
-    with pytest.raises(ib.ImpactProofError, match=message):
+    with pytest.raises(error, match=message):
         ib.verified_holder_impact(client_type("", http=zone.http), genesis, ALICE.did(), BOND)
 
 

@@ -11,7 +11,7 @@ from bayledger.cli.common import EXIT_USAGE, client, console, emit, fail, handle
 from bayledger.cli.keys import keyring
 from bayledger.cli.tx import _print_result, _signers
 from bayledger.sdk import identity as idb
-from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
+from bayledger.sdk.verify import genesis_from_json, verify_record_answer
 from bayledger.sdk.wallet import Wallet
 
 app = typer.Typer(
@@ -68,7 +68,9 @@ def resolve(
         c = client()
         data = c.resolve_did(did, version_id=version, version_time=at)
         if verify:
-            verify_proof_answer(genesis_from_json(c.genesis()), data["proof"])
+            version_ident = f"{did}/{data['didDocumentMetadata']['versionId']}"
+            verify_record_answer(genesis_from_json(c.genesis()), data["proof"], "identity", "did-version",
+                                 version_ident)  # fmt: skip
     data["proofVerified"] = verify
 
     def render(d: dict[str, Any]) -> None:

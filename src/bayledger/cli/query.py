@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from bayledger.cli.common import client, console, emit, handled
-from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
+from bayledger.sdk.verify import genesis_from_json, verify_record_answer
 
 app = typer.Typer(help="Read the chain.", no_args_is_help=True)
 OFFSET = typer.Option(0, min=0, help="Skip this many items.")
@@ -123,7 +123,7 @@ def proof(
         api = client()
         answer = api.get_proof(module, kind, ident)
         if verify:
-            verify_proof_answer(genesis_from_json(api.genesis()), answer)
+            verify_record_answer(genesis_from_json(api.genesis()), answer, module, kind, ident)
             answer["verified"] = True
 
     def render(d: dict[str, Any]) -> None:

@@ -20,8 +20,7 @@ from typing import Any
 import msgspec
 
 from bayledger.core.genesis import Genesis
-from bayledger.core.modules.bonds.state import History, history_proof_key, outstanding_proof_key
-from bayledger.core.modules.impact import MODULE as IMPACT
+from bayledger.core.modules.bonds.state import History
 from bayledger.core.modules.impact.attribution import (
     AttributionRecords,
     HolderImpact,
@@ -46,7 +45,7 @@ from bayledger.core.modules.impact.state import (
 from bayledger.sdk.builders import msg_to_dict
 from bayledger.sdk.cash import format_amount, parse_amount
 from bayledger.sdk.client import Client
-from bayledger.sdk.verify import verify_proof_answer
+from bayledger.sdk.verify import verify_record_answer
 
 MAX_ATTEMPTS = 3
 
@@ -169,8 +168,6 @@ def verify_impact_report(reviewer: str, report_id: str, verdict: str, review_has
 
 # --- light-client check of a holder's attribution -------------------------------------------------------
 
-_BONDS_KEYS = {"history": history_proof_key, "outstanding": outstanding_proof_key}
-
 
 @dataclass(frozen=True)
 class VerifiedImpact:
@@ -191,11 +188,8 @@ class _Prover:
         self.count = 0
 
     def get(self, module: str, kind: str, ident: str) -> Any:
-        keys = {k: r.key for k, r in IMPACT.provable.items()} if module == "impact" else _BONDS_KEYS
         answer = self.client.get_proof(module, kind, ident)
-        if answer.get("key") != keys[kind](ident).hex():
-            raise ImpactProofError(f"the node proved another key than {module}/{kind}/{ident}")
-        value = verify_proof_answer(self.genesis, answer)
+        value = verify_record_answer(self.genesis, answer, module, kind, ident)  # the key asked for, too
         self.heights.add(int(answer["height"]))
         self.count += 1
         return value
@@ -242,9 +236,10 @@ def _prove_records(prover: _Prover, holder: str, bond_id: str, listed: list[dict
 def verified_holder_impact(client: Client, genesis: Genesis, holder: str, bond_id: str) -> VerifiedImpact:
     """``holder``'s attributed impact from ``bond_id``, recomputed from records proven against ``genesis``.
 
-    Raises ImpactProofError when a record is missing, proven for another key, or the records were proven at
-    different heights in every one of ``MAX_ATTEMPTS`` tries (blocks kept coming), or when the node's own
-    figures differ from the recomputed ones; LightClientError when a proof does not verify.
+    Raises LightClientError when a proof does not verify or proves another key than the one asked for;
+    ImpactProofError when a record is missing, the records were proven at different heights in every one
+    of ``MAX_ATTEMPTS`` tries (blocks kept coming), or the node's own figures differ from the recomputed
+    ones.
     """
     for _ in range(MAX_ATTEMPTS):
         answer = client.get_holder_impact(holder, bond_id=bond_id)

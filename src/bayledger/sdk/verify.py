@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from bayledger.core import smt
+from bayledger.core.app import DEFAULT_MODULES
 from bayledger.core.block import BlockHeader, CommitSignature, SignedHeader
 from bayledger.core.genesis import Genesis, GenesisValidator
 from bayledger.core.light import (
@@ -33,8 +34,27 @@ def genesis_from_json(data: dict[str, Any]) -> Genesis:
     return genesis
 
 
-def verify_proof_answer(genesis: Genesis, answer: dict[str, Any]) -> Any:
+def compute_proof_key(module: str, kind: str, ident: str) -> bytes:
+    """The state key a proof of ``module/kind/ident`` must prove (the module's own key function), so an
+    answer proving another record is caught; LightClientError for a kind this SDK does not know."""
+    for candidate in DEFAULT_MODULES:
+        if candidate.name == module and kind in candidate.provable:
+            return candidate.provable[kind].key(ident)
+    raise LightClientError(f"no provable record kind {module}/{kind} in this SDK")
+
+
+def verify_record_answer(genesis: Genesis, answer: dict[str, Any], module: str, kind: str, ident: str) -> Any:
+    """:func:`verify_proof_answer`, and the proven key must be the one of ``module/kind/ident``."""
+    return verify_proof_answer(genesis, answer, expected_key=compute_proof_key(module, kind, ident))
+
+
+def verify_proof_answer(
+    genesis: Genesis, answer: dict[str, Any], *, expected_key: bytes | None = None
+) -> Any:
     """Check a proof answer of ``GET /v1/proofs/...`` against the trusted genesis; return the proven value.
+
+    With ``expected_key`` the answer must prove exactly that state key (a node cannot answer a question
+    with a valid proof of another record).
 
     The header is checked against the validator set trusted at its height: the genesis set, followed
     through the answer's ``validator_changes`` (each hand-over committed by the set before it). Raises
@@ -48,6 +68,10 @@ def verify_proof_answer(genesis: Genesis, answer: dict[str, Any]) -> Any:
     )
     proof = msgspec.convert(answer["proof"], type=smt.StateProof)
     key = bytes.fromhex(answer["key"])
+    if expected_key is not None and key != expected_key:
+        raise LightClientError(
+            f"the answer proves key {key.hex()}, not the record asked for ({expected_key.hex()})"
+        )
     raw = None if answer.get("value_raw") is None else bytes.fromhex(answer["value_raw"])
     changes = msgspec.convert(answer.get("validator_changes") or [], type=list[_ChangeAnswer])
     trusted = verify_validator_changes(

@@ -15,7 +15,7 @@ from bayledger.core.msg import Msg
 from bayledger.keys import SigningKey
 from bayledger.sdk.builders import build_body, encode_tx, sign_tx
 from bayledger.sdk.client import ApiError, Client
-from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
+from bayledger.sdk.verify import genesis_from_json, verify_record_answer
 
 NONCE_ERROR_CODES = {("tx", 8), ("tx", 9)}
 
@@ -104,4 +104,5 @@ class Wallet:
 
     def verified(self, module: str, kind: str, ident: str) -> Any:
         """A state record fetched with its proof and checked by the light client against the genesis."""
-        return verify_proof_answer(self.genesis, self.client.get_proof(module, kind, ident))
+        answer = self.client.get_proof(module, kind, ident)
+        return verify_record_answer(self.genesis, answer, module, kind, ident)
