@@ -30,6 +30,7 @@ from bayledger.core.modules.carbon.msgs import (
 )
 from bayledger.core.modules.carbon.state import Document, IssuanceEntry
 from bayledger.core.modules.identity.msgs import MsgRegisterCredential
+from bayledger.core.msg import Module
 from bayledger.core.state_transition import check_invariants
 from bayledger.keys import SigningKey
 from corechain import Chain, content_hash, ed_key, make_genesis, sm2_key
@@ -260,9 +261,9 @@ def ok(chain: Chain, key: SigningKey, msgs: list[Any]) -> Any:
     return result
 
 
-def prepared_chain() -> Chain:
+def prepared_chain(modules: Sequence[Module] | None = None) -> Chain:
     """The zone with verifier credentials, type C, class C01, project C01-001 and an attested report."""
-    chain = Chain(carbon_genesis())
+    chain = Chain(carbon_genesis(), modules=modules)
     ok(chain, ACCREDITOR, [verifier_credential(VERIFIER, 1), verifier_credential(VERIFIER2, 2)])
     ok(chain, REGISTRAR, [credit_type(), create_class()])
     ok(chain, VERIFIER, [create_project()])
