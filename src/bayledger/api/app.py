@@ -21,6 +21,7 @@ from bayledger.api.routes import (
     accounts,
     anchors,
     blocks,
+    carbon,
     cash,
     chain,
     events,
@@ -57,6 +58,8 @@ ROUTERS = (
     identity.governance_router,
     identity.vc_router,
     cash.router,
+    carbon.router,
+    carbon.claims_router,
 )
 
 
@@ -86,6 +89,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "governance", "description": "Consortium members and proposals."},
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
+            {"name": "carbon", "description": "Carbon credits: batches, serials, retirements, claims, CSV."},
         ],
     )
     metrics = ApiMetrics()

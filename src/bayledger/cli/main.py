@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from bayledger import __version__
+from bayledger.cli import carbon as carbon_cli
 from bayledger.cli import cash as cash_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
@@ -46,6 +47,7 @@ app.add_typer(gov_cli.app, name="gov")
 app.add_typer(vc_cli.app, name="vc")
 app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
+app.add_typer(carbon_cli.app, name="carbon")
 
 
 @app.callback()
