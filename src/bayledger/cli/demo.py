@@ -278,6 +278,7 @@ def run_demo(workdir: Path, port: int) -> int:
                     "hkma:ed25519",
                     "alice:ed25519",
                     "bob:ed25519",
+                    "carbondev:ed25519",
                 ],
                 app_state=genesis_app_state,
             )
@@ -297,6 +298,9 @@ def run_demo(workdir: Path, port: int) -> int:
         _wait_ready(cn, processes[1])
         _hk_zone(hk, Keyring(hk_home / "keys"))
         _mainland_zone(cn, Keyring(cn_home / "keys"))
+        from bayledger.cli.demo_carbon import carbon_registry  # it imports this module's helpers
+
+        carbon_registry(hk, Keyring(hk_home / "keys"), workdir / "certificates")
     except (DemoFailure, ApiError, NodeUnreachableError, subprocess.CalledProcessError) as exc:
         console.print(f"[bold red]demo failed:[/] {exc} (node logs in {workdir}/*/node.log)")
         return 1

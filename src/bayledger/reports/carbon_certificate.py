@@ -212,7 +212,7 @@ def render_certificate_pdf(credential: dict[str, Any]) -> bytes:
     return render_pdf(
         PdfReport(
             title="Carbon Credit Retirement Certificate",
-            subtitle=f"碳信用註銷證書 · {quantity} retired for {s['beneficiary']}",
+            subtitle=f"碳信用註銷證書 | {quantity} retired for {s['beneficiary']}",
             subject=s["retirementId"],
             qr_payload=f"{s['chainId']}/{s['retirementId']}/{s['claimId']}",
             sections=[
@@ -264,7 +264,7 @@ def render_certificate_pdf(credential: dict[str, Any]) -> bytes:
                     ],
                 ),
             ],
-            footer=f"bayledger · {s['chainId']} · proofValue {str(proof.get('proofValue', ''))[:40]}…",
+            footer=f"bayledger | {s['chainId']} | proofValue {str(proof.get('proofValue', ''))[:40]}...",
         )
     )
 
