@@ -372,6 +372,10 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id} "
         "/v1/cash/tokens /v1/cash/tokens/{token_id} /v1/cash/tokens/{token_id}/balances/{did} "
         "/v1/cash/balances/{did}"
+        " /v1/carbon/registry /v1/carbon/batches /v1/carbon/batches/{batch_id}"
+        " /v1/carbon/batches/{batch_id}/serials/{serial} /v1/carbon/supply /v1/carbon/balances/{did}"
+        " /v1/carbon/retirements /v1/carbon/retirements/{retirement_id} /v1/carbon/export/{kind}.csv"
+        " /v1/claims /v1/claims/{claim_id}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from bayledger.api.app import create_app
 from bayledger.core.encoding import b64encode
 from bayledger.core.genesis import Genesis, GenesisValidator, encode_genesis
-from bayledger.keys import SigningKey
+from bayledger.keys import SigningKey, Sm2SigningKey
 from bayledger.node.carbon_queries import CarbonView
 from bayledger.node.embedded import EmbeddedNode
 from bayledger.node.home import NodeHome
@@ -36,7 +36,8 @@ from bayledger.sdk.client import Client
 from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
 
 REG, ACCR, VER, DEV, ALICE, BOB = ed_key(90), ed_key(91), ed_key(92), ed_key(93), ed_key(94), ed_key(95)
-KEYS = (REG, ACCR, VER, DEV, ALICE, BOB)
+SM2_REG = Sm2SigningKey.from_private_bytes((2_000).to_bytes(32, "big"))  # a national-crypto registry operator
+KEYS = (REG, ACCR, VER, DEV, ALICE, BOB, SM2_REG)
 BATCH = "C01-001-20240101-20241231-001"
 T = 1_000  # units per tCO2e
 
@@ -305,6 +306,21 @@ def test_certificate_package_verifies_offline_and_renders(zone: Zone) -> None:
     assert len(reader.pages) == 1
     assert "Carbon Credit Retirement Certificate" in text and f"RET-{BATCH}-0002" in text
     assert "25.000 tCO2e" in text and "100001-125000" in text
+
+
+def test_a_certificate_signed_with_sm2_verifies_with_the_sm2_suite(zone: Zone) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    package = build_certificate_package(
+        zone.client, f"RET-{BATCH}-0001", issuer=SM2_REG.did(), signing_key=SM2_REG, issued_at=now
+    )
+    assert package["credential"]["proof"]["cryptosuite"] == "bayledger-sm2-jcs-2025"
+    genesis = genesis_from_json(zone.client.genesis())
+    verified = verify_certificate(json.loads(json.dumps(package)), genesis=genesis, now=now)
+    assert (verified.issuer, verified.subject["quantity"]) == (SM2_REG.did(), "50.000")
+    swapped = json.loads(json.dumps(package))
+    swapped["proofs"]["issuerAccount"] = zone.client.get_proof("accounts", "account", REG.did())
+    with pytest.raises(CertificateError, match="issuerAccount"):
+        verify_certificate(swapped, genesis=genesis, now=now)
 
 
 def test_reads_through_the_view_equal_the_api(zone: Zone) -> None:
