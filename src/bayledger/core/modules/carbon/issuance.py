@@ -64,13 +64,16 @@ def _attested_report(ctx: Context, anchor_id: str, issuer: Did) -> Anchor:
     return anchor
 
 
-def _new_batch(project: Project, msg: MsgIssueBatch | MsgBridgeIn, amount: int, ctx: Context) -> Batch:
+def _new_batch(
+    ctx: Context, project: Project, credit_type: CreditType, msg: MsgIssueBatch | MsgBridgeIn, amount: int
+) -> Batch:
+    """The batch record of a new issuance or bridge-in (the next number of the project)."""
     number = project.batch_count + 1
     return Batch(
         batch_id=compute_batch_id(project.project_id, msg.vintage_start, msg.vintage_end, number),
         project_id=project.project_id,
         class_id=project.class_id,
-        credit_type="",
+        credit_type=credit_type.abbreviation,
         issuer=msg.issuer,
         vintage_start=msg.vintage_start,
         vintage_end=msg.vintage_end,
@@ -125,8 +128,7 @@ def process_issue_batch(ctx: Context, msg: MsgIssueBatch) -> None:
         raise VerifiedAmountExceededError(anchor.id, verified, total)
 
     batch = replace(
-        _new_batch(project, msg, total, ctx),
-        credit_type=credit_type.abbreviation,
+        _new_batch(ctx, project, credit_type, msg, total),
         verified_amount=verified,
         report_anchor_id=anchor.id,
         report_hash=anchor.content_hash,
@@ -170,8 +172,7 @@ def process_bridge_in(ctx: Context, msg: MsgBridgeIn) -> None:
         raise SupplyOverflowError(amount, MAX_AMOUNT)
     start, end = compute_vintage_days(msg.vintage_start, msg.vintage_end)
     batch = replace(
-        _new_batch(project, msg, amount, ctx),
-        credit_type=credit_type.abbreviation,
+        _new_batch(ctx, project, credit_type, msg, amount),
         origin_registry=msg.origin_registry,
         origin_reference=msg.origin_reference,
     )
