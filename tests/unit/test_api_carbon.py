@@ -340,7 +340,7 @@ def test_cli_carbon_commands(zone: Zone, tmp_path: Path, monkeypatch: pytest.Mon
     for module in (carbon_cli, carbon_tx, identity_cli):
         monkeypatch.setattr(module, "client", lambda: zone.client)
     monkeypatch.setenv("BAYLEDGER_PASSPHRASE", "pw")
-    for name, key in (("alice", ALICE), ("bob", BOB), ("reg", REG)):
+    for name, key in (("alice", ALICE), ("bob", BOB), ("reg", REG), ("ver", VER), ("dev", DEV)):
         Keyring(tmp_path / "keys").save(name, key, "pw")
     zone.node.start(block_interval_ms=20)
     runner = CliRunner()
@@ -379,4 +379,135 @@ def test_cli_carbon_commands(zone: Zone, tmp_path: Path, monkeypatch: pytest.Mon
         "1.500 tCO2e",
         "HK Electric",
     )
+    _cli_registry_and_issuance(run, zone)
     assert zone.client.invariants() == {"ok": True, "broken": []}
+
+
+def _cli_registry_and_issuance(run: Any, zone: Zone) -> None:
+    """Every other transaction command, through the CLI against the running node."""
+    code, result = run("register-type", "BIO", "Biodiversity", "ha", "0", "--from", "reg")
+    assert code == 0 and result["events"][0]["abbreviation"] == "BIO"
+    code, result = run(
+        "create-class",
+        "C",
+        "--admin",
+        REG.did(),
+        "--issuer",
+        VER.did(),
+        "--methodology",
+        "VM0033",
+        "--name-en",
+        "Tidal wetlands",
+        "--from",
+        "reg",
+    )
+    assert code == 0 and result["events"][0]["class_id"] == "C02"
+    code, result = run("class-issuers", "C02", "--add", BOB.did(), "--from", "reg")
+    assert code == 0 and result["events"][0]["issuers"] == sorted([VER.did(), BOB.did()])
+    code, result = run(
+        "create-project",
+        "C02",
+        "--developer",
+        DEV.did(),
+        "--jurisdiction",
+        "HK",
+        "--location",
+        "Mai Po",
+        "--methodology",
+        "VM0033",
+        "--name-en",
+        "Mai Po wetlands",
+        "--name-zh",
+        "米埔濕地",
+        "--document",
+        f"PDD={'ee' * 32}",
+        "--from",
+        "ver",
+    )
+    assert code == 0 and result["events"][0]["project_id"] == "C02-001"
+    from bayledger.sdk.wallet import Wallet
+
+    anchor = builders.create_anchor(DEV.did(), "ef" * 32, metadata={"verified_quantity": "100.5"})
+    anchor_id = Wallet(zone.client, [DEV]).send(anchor)["events"][0]["anchor_id"]
+    Wallet(zone.client, [VER]).send(builders.attest_anchor(VER.did(), anchor_id, "verified"))
+    issue = (
+        "issue",
+        "C02-001",
+        "--vintage-start",
+        "2025-01-01",
+        "--vintage-end",
+        "2025-06-30",
+        "--report",
+        anchor_id,
+    )
+    code, refused = run(*issue, "--to", f"{ALICE.did()}=100.501", "--from", "ver")
+    assert code == 1 and (refused["codespace"], refused["code"]) == ("carbon", 10)
+    code, result = run(
+        *issue,
+        "--to",
+        f"{ALICE.did()}=90",
+        "--retired",
+        f"{BOB.did()}=10.5",
+        "--beneficiary",
+        "Mai Po Trust",
+        "--jurisdiction",
+        "HK",
+        "--authorization",
+        "ndc",
+        "--host-country",
+        "HK",
+        "--adjustment",
+        "pending",
+        "--from",
+        "ver",
+    )
+    batch = "C02-001-20250101-20250630-001"
+    assert code == 0 and result["events"][0]["batch_id"] == batch and result["events"][0]["retired"] == 10_500
+    code, result = run("escrow", batch, "5", "--agent", BOB.did(), "--from", "alice")
+    escrow_id = result["events"][0]["escrow_id"]
+    assert code == 0 and escrow_id == f"ESC-{batch}-0001"
+    code, result = run("release", escrow_id, BOB.did(), "--from", "bob")
+    assert code == 0 and result["events"][0]["recipient"] == BOB.did()
+    code, result = run(
+        "cancel",
+        batch,
+        "1",
+        "--reason",
+        "bridge out",
+        "--target-registry",
+        "verra",
+        "--target-reference",
+        "VCS-77",
+        "--from",
+        "alice",
+    )
+    assert code == 0 and result["events"][0]["target_registry"] == "verra"
+    code, result = run("set-adjustment", batch, "applied", "--reference", "HK-CA-2025-1", "--from", "reg")
+    assert code == 1 and (result["codespace"], result["code"]) == ("carbon", 22)  # reg is no regulator
+    code, result = run(
+        "bridge-in",
+        "C02-001",
+        "--vintage-start",
+        "2023-01-01",
+        "--vintage-end",
+        "2023-12-31",
+        "--origin-registry",
+        "verra",
+        "--origin-batch",
+        "VCS-9-2023",
+        "--origin-reference",
+        "VCS-9-1-20",
+        "--origin-first",
+        "1",
+        "--origin-last",
+        "20",
+        "--to",
+        ALICE.did(),
+        "--from",
+        "ver",
+    )
+    assert code == 0 and result["events"][-1]["origin_reference"] == "VCS-9-1-20"
+    code, human = run("batch", batch, json_output=False)
+    assert code == 0 and "escrowed" not in human and "cancelled" in human
+    code, human = run("registry", json_output=False)
+    assert code == 0 and "米埔濕地" in human and "BIO" in human

@@ -83,6 +83,29 @@ class CarbonSupply(_Open):
     items: list[dict[str, Any]]
 
 
+class CarbonRetirement(_Open):
+    """A retirement: owner, beneficiary, reason, jurisdiction, serial ranges, claim, block."""
+
+    retirement_id: str = Field(examples=["RET-C01-001-20240101-20241231-001-0001"])
+    batch_id: str
+    owner: str
+    beneficiary: str
+    amount: int
+    ranges: list[list[int]]
+    claim_id: str
+    height: int
+
+
+class CarbonClaim(_Open):
+    """A claim of the claims registry (serial ranges of a batch, or a project and a period of days)."""
+
+    claim_id: str = Field(examples=["CLM-00000001"])
+    kind: str = Field(examples=["serial-range", "project-period"])
+    project_ref: str
+    period_start: int
+    period_end: int
+
+
 class CarbonProvenance(_Open):
     """One serial: its holder and status now, and every movement that touched it."""
 
@@ -195,7 +218,7 @@ def list_retirements(
     "/retirements/{retirement_id}",
     summary="Get a retirement",
     response_model=None,
-    responses=documented(CarbonPage, "The retirement with batch, project and claim.", 404),
+    responses=documented(CarbonRetirement, "The retirement with batch, project and claim.", 404),
 )
 def get_retirement(retirement_id: str, node: CarbonDep) -> Response:
     """One retirement, with everything a certificate shows; prove it at
@@ -248,7 +271,7 @@ def list_claims(
     "/{claim_id}",
     summary="Get a claim",
     response_model=None,
-    responses=documented(CarbonPage, "The claim.", 404),
+    responses=documented(CarbonClaim, "The claim.", 404),
 )
 def get_claim(claim_id: str, node: CarbonDep) -> Response:
     """One claim; prove it at ``/v1/proofs/claims/claim/{claim_id}``."""
