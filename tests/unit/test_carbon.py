@@ -401,3 +401,27 @@ def test_a_retirement_is_provable_to_a_light_client(issued: Chain) -> None:
     assert msgspec.json.decode(issued.state.get(rkey) or b"", type=SerialRange).status == "retired"
     absent = CARBON.provable["origin"].key("verra/VCS-1")
     verify_state(issued.genesis, signed, absent, None, smt.prove(issued.tree, issued.hash_fn, absent))
+
+
+def test_a_retirement_spanning_too_many_ranges_is_refused_clearly(issued: Chain) -> None:
+    from bayledger.core.context import Context
+    from bayledger.core.modules.carbon.errors import InvalidCarbonMessageError
+    from bayledger.core.modules.carbon.keeper import retire_pieces, select_tradable
+    from bayledger.core.modules.carbon.ledger import delete_range, get_range
+
+    ctx = Context(
+        chain=issued.app.chain, height=issued.height + 1, time=issued.time, store=BlockState(issued.state)
+    )
+    whole = get_range(ctx.store, BATCH, 1)
+    assert whole is not None
+    delete_range(ctx.store, whole)
+    for n in range(1025):  # alice's 600,000 tradable serials fragmented into 1025 ranges
+        last = 600_000 if n == 1024 else n + 1
+        set_range(ctx.store, SerialRange(BATCH, n + 1, last, ALICE.did(), "tradable", ""))
+    batch = get_batch(ctx.store, BATCH)
+    assert batch is not None
+    pieces = select_tradable(ctx.store, BATCH, ALICE.did(), 1025, [])
+    assert len(pieces) == 1025
+    with pytest.raises(InvalidCarbonMessageError, match="span 1025 serial ranges"):
+        retire_pieces(ctx, batch, ALICE.did(), pieces, "B", "", "HK")
+    assert len(retire_pieces(ctx, batch, ALICE.did(), pieces[:1024], "B", "", "HK").ranges) == 1024

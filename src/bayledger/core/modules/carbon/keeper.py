@@ -23,6 +23,7 @@ from bayledger.core.modules.carbon.errors import (
     CreditsRetiredError,
     CreditTypeNotFoundError,
     InsufficientCreditsError,
+    InvalidCarbonMessageError,
     NotClassIssuerError,
     ProjectNotFoundError,
     SerialsNotHeldError,
@@ -55,7 +56,7 @@ from bayledger.core.modules.carbon.state import (
     get_project,
     set_batch,
 )
-from bayledger.core.modules.claims.keeper import register_serial_range_claim
+from bayledger.core.modules.claims.keeper import MAX_RANGES, register_serial_range_claim
 from bayledger.core.store import StateReader, WritableState
 from bayledger.core.types import Did
 
@@ -236,6 +237,10 @@ def retire_pieces(
     claims registry (OverlappingClaimError if anything claimed them already), mark them retired, move the
     owner's balance and the batch's totals, log the movement and the retirement, emit the event."""
     amount = sum(piece.last - piece.first + 1 for piece in pieces)
+    if len(pieces) > MAX_RANGES:
+        raise InvalidCarbonMessageError(
+            f"the credits span {len(pieces)} serial ranges; retire at most {MAX_RANGES} ranges at a time"
+        )
     credit_type = require_credit_type(ctx.store, batch.credit_type)
     start, end = compute_vintage_days(batch.vintage_start, batch.vintage_end)
     claim_id = register_serial_range_claim(

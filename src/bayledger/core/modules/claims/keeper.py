@@ -29,7 +29,7 @@ from bayledger.core.modules.claims.state import (
 from bayledger.core.store import StateReader
 
 MAX_DAY = 2_932_896  # 9999-12-31
-MAX_RANGES = 256
+MAX_RANGES = 1024
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
 
