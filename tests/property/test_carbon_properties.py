@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bayledger.core.modules.accounts.state import account_key
+from bayledger.core.modules.carbon.errors import PrecisionExceededError
 from bayledger.core.modules.carbon.ledger import get_balance, list_batch_ranges
 from bayledger.core.modules.carbon.msgs import MsgCancelCredits, MsgEscrowCredits, MsgRetireCredits
+from bayledger.core.modules.carbon.rules import format_quantity, parse_quantity
 from bayledger.core.modules.carbon.state import get_batch
 from bayledger.core.state_transition import check_invariants
 from bayledger.keys import SigningKey
@@ -216,3 +219,12 @@ def test_random_carbon_operations_match_the_model_and_keep_the_invariants(ops: l
             assert (b.tradable, b.retired, b.cancelled, b.escrowed) == tuple(
                 model.count(holder.did(), s) for s in ("tradable", "retired", "cancelled", "escrowed")
             )
+
+
+@given(st.integers(0, 2**53 - 1), st.integers(0, 6))
+def test_quantity_text_round_trips_and_extra_decimals_are_refused(units: int, precision: int) -> None:
+    text = format_quantity(units, precision)
+    assert parse_quantity(text, precision) == units
+    if precision < 6:
+        with pytest.raises(PrecisionExceededError):
+            parse_quantity(text.replace(",", "") + ("1" if precision else ".1"), precision)
