@@ -376,6 +376,10 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         " /v1/impact/projects /v1/impact/projects/{project_id} /v1/impact/projects/{project_id}/reports"
         " /v1/impact/reports/{report_id} /v1/impact/bonds/{bond_id}/allocations"
         " /v1/impact/bonds/{bond_id}/impact /v1/impact/holders/{did}"
+        " /v1/carbon/registry /v1/carbon/batches /v1/carbon/batches/{batch_id}"
+        " /v1/carbon/batches/{batch_id}/serials/{serial} /v1/carbon/supply /v1/carbon/balances/{did}"
+        " /v1/carbon/retirements /v1/carbon/retirements/{retirement_id} /v1/carbon/export/{kind}.csv"
+        " /v1/claims /v1/claims/{claim_id}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

@@ -22,6 +22,7 @@ from bayledger.api.routes import (
     anchors,
     blocks,
     bonds,
+    carbon,
     cash,
     chain,
     dev,
@@ -63,6 +64,8 @@ ROUTERS = (
     cash.router,
     bonds.router,
     impact.router,
+    carbon.router,
+    carbon.claims_router,
 )
 
 
@@ -94,6 +97,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
             {"name": "bonds", "description": "Green-bond frameworks, bonds, holdings, holder statements."},
             {"name": "impact", "description": "Green projects, use of proceeds, verified impact per holder."},
+            {"name": "carbon", "description": "Carbon credits: batches, serials, retirements, claims, CSV."},
         ],
     )
     metrics = ApiMetrics()

@@ -115,7 +115,7 @@ def _step(text: str) -> None:
     console.rule(f"[bold cyan]{text}")
 
 
-def _hk_zone(client: Client, keys: Keyring) -> None:
+def _hk_zone(client: Client, keys: Keyring, workdir: Path) -> None:
     operator, hkbank, mlbank, reviewer, govt = (
         keys.load(n, DEMO_PASSPHRASE) for n in ("operator", "hkbank", "mlbank", "reviewer", "govt")
     )
@@ -213,10 +213,12 @@ def _hk_zone(client: Client, keys: Keyring) -> None:
 
     from bayledger.cli.demo_identity import identity_and_governance  # it imports this module's helpers
 
-    bond = identity_and_governance(client, keys)
+    bond = identity_and_governance(client, keys)  # steps 7-14, up to the green bond's settlement
     from bayledger.cli.demo_bonds import service_to_maturity
+    from bayledger.cli.demo_carbon import carbon_registry
 
-    service_to_maturity(bond)  # last: it moves the dev clock a year on
+    carbon_registry(client, keys, workdir / "certificates")  # step 15
+    service_to_maturity(bond)  # steps 17-18, last: they move the dev clock a year on
 
 
 def builders_key(key_type: str) -> Any:
@@ -283,6 +285,7 @@ def run_demo(workdir: Path, port: int) -> int:
                     "alice:ed25519",
                     "bob:ed25519",
                     "carol:ed25519",
+                    "carbondev:ed25519",
                 ],
                 app_state=genesis_app_state,
             )
@@ -300,7 +303,7 @@ def run_demo(workdir: Path, port: int) -> int:
         hk, cn = Client(f"http://127.0.0.1:{port}"), Client(f"http://127.0.0.1:{port + 1}")
         _wait_ready(hk, processes[0])
         _wait_ready(cn, processes[1])
-        _hk_zone(hk, Keyring(hk_home / "keys"))
+        _hk_zone(hk, Keyring(hk_home / "keys"), workdir)
         _mainland_zone(cn, Keyring(cn_home / "keys"))
     except (DemoFailure, ApiError, NodeUnreachableError, subprocess.CalledProcessError) as exc:
         console.print(f"[bold red]demo failed:[/] {exc} (node logs in {workdir}/*/node.log)")

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from bayledger import __version__
 from bayledger.cli import bonds as bonds_cli
+from bayledger.cli import carbon as carbon_cli
 from bayledger.cli import cash as cash_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
@@ -50,6 +51,7 @@ app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
 app.add_typer(bonds_cli.app, name="bonds")
 app.add_typer(impact_cli.app, name="impact")
+app.add_typer(carbon_cli.app, name="carbon")
 
 
 @app.callback()

@@ -11,7 +11,9 @@ from bayledger.core.hashing import get_hash_function
 from bayledger.core.modules.accounts import MODULE as ACCOUNTS
 from bayledger.core.modules.anchor import MODULE as ANCHOR
 from bayledger.core.modules.bonds import MODULE as BONDS
+from bayledger.core.modules.carbon import MODULE as CARBON
 from bayledger.core.modules.cash import MODULE as CASH
+from bayledger.core.modules.claims import MODULE as CLAIMS
 from bayledger.core.modules.governance import MODULE as GOVERNANCE
 from bayledger.core.modules.identity import MODULE as IDENTITY
 from bayledger.core.modules.impact import MODULE as IMPACT
@@ -19,7 +21,17 @@ from bayledger.core.msg import Module
 from bayledger.core.router import Router
 
 # governance last: a block's messages run before its proposals are tallied at end of block
-DEFAULT_MODULES: tuple[Module, ...] = (ACCOUNTS, IDENTITY, ANCHOR, CASH, BONDS, IMPACT, GOVERNANCE)
+DEFAULT_MODULES: tuple[Module, ...] = (
+    ACCOUNTS,
+    IDENTITY,
+    ANCHOR,
+    CASH,
+    CLAIMS,
+    CARBON,
+    BONDS,
+    IMPACT,
+    GOVERNANCE,
+)
 
 
 @dataclass(frozen=True)

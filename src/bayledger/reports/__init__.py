@@ -1,1 +1,3 @@
-"""Investor reports built from node answers (edge code: never imported by the core)."""
+"""Reports built off chain from ledger records (edge code: nothing in ``core`` imports this package):
+investor reports of bonds (``bond_reports.py``, ``model.py``), PDF rendering (``pdf.py``) and carbon
+retirement certificates (``carbon_certificate.py``)."""

@@ -23,6 +23,7 @@ CREDENTIAL_TYPES: Final[tuple[str, ...]] = (
     "LicensedBankCredential",
     "ExternalReviewerCredential",
     "CarbonVerifierCredential",
+    "CarbonRetirementCertificate",
     "DataRecipientCredential",
     "GreenBondReviewCredential",
     "BitstringStatusListCredential",
