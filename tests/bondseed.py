@@ -20,7 +20,7 @@ import msgspec
 
 from bayledger.core.app import DEFAULT_MODULES
 from bayledger.core.context import Context
-from bayledger.core.finance import compute_isin_check_digit, parse_date
+from bayledger.core.finance import compute_day_of_date, compute_isin_check_digit, parse_date
 from bayledger.core.modules.bonds.state import (
     Bond,
     Framework,
@@ -38,12 +38,7 @@ from bayledger.core.modules.bonds.state import (
     set_framework,
     set_holding,
 )
-from bayledger.core.modules.bonds.terms import (
-    BondTerms,
-    compute_bond_id,
-    compute_day_of_date,
-    validate_terms,
-)
+from bayledger.core.modules.bonds.terms import BondTerms, compute_bond_id, validate_terms
 from bayledger.core.msg import Module, Msg, ProvableRecord, Route
 
 

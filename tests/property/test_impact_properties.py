@@ -19,8 +19,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bayledger.core.finance import compute_date_of_day
 from bayledger.core.modules.bonds.state import HistoryEntry
-from bayledger.core.modules.bonds.terms import compute_date_of_day
 from bayledger.core.modules.impact.attribution import (
     AttributionRecords,
     compute_bond_split,

@@ -9,9 +9,10 @@ import msgspec
 import pytest
 
 from bayledger.core import smt
+from bayledger.core.finance import compute_date_of_day
 from bayledger.core.light import verify_state
 from bayledger.core.modules.accounts.state import account_key
-from bayledger.core.modules.bonds.terms import compute_bond_id, compute_date_of_day
+from bayledger.core.modules.bonds.terms import compute_bond_id
 from bayledger.core.modules.cash.keeper import compute_day
 from bayledger.core.modules.impact import MODULE as IMPACT
 from bayledger.core.modules.impact.errors import InvalidImpactMsgError

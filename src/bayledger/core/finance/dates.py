@@ -163,3 +163,17 @@ def add_business_days(value: date, days: int, holidays: frozenset[date]) -> date
     for _ in range(abs(days)):
         value = _roll(_step(value, forward), forward, holidays)
     return value
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def compute_day_of_date(value: date) -> int:
+    """Days since 1970-01-01 of a calendar date: the day numbers the modules store (a UTC+8 block day is
+    ``cash.keeper.compute_day``)."""
+    return value.toordinal() - EPOCH_ORDINAL
+
+
+def compute_date_of_day(day: int) -> date:
+    """The calendar date of a day number (days since 1970-01-01)."""
+    return date.fromordinal(day + EPOCH_ORDINAL)

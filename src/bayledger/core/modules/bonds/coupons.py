@@ -14,6 +14,7 @@ from bayledger.core.finance import (
     CouponPeriod,
     adjust,
     compute_coupon_amount,
+    compute_day_of_date,
     compute_period_year_fraction,
     parse_date,
     parse_holidays,
@@ -21,7 +22,7 @@ from bayledger.core.finance import (
     split_with_remainder,
 )
 from bayledger.core.modules.bonds.state import Bond, HistoryEntry
-from bayledger.core.modules.bonds.terms import compute_day_of_date, is_kpi_missed
+from bayledger.core.modules.bonds.terms import is_kpi_missed
 from bayledger.core.types import Did
 
 

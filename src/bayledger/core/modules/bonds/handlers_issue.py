@@ -9,6 +9,8 @@ from bayledger.core.context import Context
 from bayledger.core.finance import (
     add_business_days,
     allocate_pro_rata,
+    compute_date_of_day,
+    compute_day_of_date,
     format_date,
     parse_date,
     parse_holidays,
@@ -86,13 +88,7 @@ from bayledger.core.modules.bonds.state import (
     set_watch,
     take_framework_id,
 )
-from bayledger.core.modules.bonds.terms import (
-    compute_bond_id,
-    compute_date_of_day,
-    compute_day_of_date,
-    compute_price_cash,
-    compute_schedule,
-)
+from bayledger.core.modules.bonds.terms import compute_bond_id, compute_price_cash, compute_schedule
 from bayledger.core.modules.cash import get_token, transfer_cash
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from bayledger.core.context import Context
-from bayledger.core.finance import format_date, format_rate, parse_date
+from bayledger.core.finance import compute_day_of_date, format_date, format_rate, parse_date
 from bayledger.core.modules.bonds.coupons import compute_coupon, get_redemption_date
 from bayledger.core.modules.bonds.errors import (
     CouponAlreadyPaidError,
@@ -51,7 +51,7 @@ from bayledger.core.modules.bonds.state import (
     set_coupon,
     set_watch,
 )
-from bayledger.core.modules.bonds.terms import compute_day_of_date, is_kpi_missed
+from bayledger.core.modules.bonds.terms import is_kpi_missed
 from bayledger.core.modules.cash import transfer_cash
 
 MISSED, PAID = "missed", "paid"

@@ -11,7 +11,7 @@ from datetime import date  # core-ok: calendar values only; the day comes from t
 from msgspec.structs import replace
 
 from bayledger.core.context import Context
-from bayledger.core.finance import format_date
+from bayledger.core.finance import compute_date_of_day, format_date
 from bayledger.core.modules.bonds.errors import (
     BondNotFoundError,
     DenominationError,
@@ -38,7 +38,6 @@ from bayledger.core.modules.bonds.state import (
     set_bond,
     set_holding,
 )
-from bayledger.core.modules.bonds.terms import compute_date_of_day
 from bayledger.core.modules.cash.keeper import compute_day
 from bayledger.core.modules.governance.admission import has_role
 from bayledger.core.modules.identity.state import has_valid_credential

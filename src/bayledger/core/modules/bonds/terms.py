@@ -12,7 +12,6 @@ year, day counts and business-day rules as named by :mod:`bayledger.core.finance
 
 from __future__ import annotations
 
-from datetime import date  # core-ok: calendar values only; no clock is ever read
 from fractions import Fraction
 
 import msgspec
@@ -42,7 +41,6 @@ MAX_UNIT_LENGTH = 32
 AT_MOST, AT_LEAST = "at-most", "at-least"
 KPI_DIRECTIONS: tuple[str, ...] = (AT_MOST, AT_LEAST)
 BOND_ID_PREFIX = "BOND-"
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 class Kpi(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="camel", kw_only=True):
@@ -88,16 +86,6 @@ class BondTerms(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename=
 def compute_bond_id(isin: str) -> str:
     """The deterministic bond id of an ISIN: ``BOND-<ISIN>``."""
     return BOND_ID_PREFIX + isin
-
-
-def compute_day_of_date(value: date) -> int:
-    """Days since 1970-01-01 of a calendar date (the day numbers of ``cash.keeper.compute_day``)."""
-    return value.toordinal() - EPOCH_ORDINAL
-
-
-def compute_date_of_day(day: int) -> date:
-    """The calendar date of a day number (days since 1970-01-01)."""
-    return date.fromordinal(day + EPOCH_ORDINAL)
 
 
 def compute_schedule(terms: BondTerms) -> list[CouponPeriod]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from itertools import pairwise
 
 from bayledger.core.did import is_did_bid
+from bayledger.core.finance import compute_day_of_date
 from bayledger.core.finance.dates import parse_date
 from bayledger.core.finance.errors import InvalidDateError
 from bayledger.core.modules.carbon.errors import InvalidCarbonMessageError
 from bayledger.core.modules.carbon.rules import MAX_AMOUNT, MAX_SERIAL_RANGES, is_batch_id, is_ref
-from bayledger.core.modules.claims.state import compute_day_of_date
 from bayledger.core.modules.governance.msgs import is_jurisdiction
 
 

@@ -8,6 +8,7 @@ It has no message of its own: other modules call :func:`register_project_period_
 
 from __future__ import annotations
 
+from bayledger.core.finance import compute_date_of_day, compute_day_of_date
 from bayledger.core.modules.claims.errors import OverlappingClaimError
 from bayledger.core.modules.claims.invariants import check_indexes, check_no_overlap
 from bayledger.core.modules.claims.keeper import (
@@ -18,8 +19,6 @@ from bayledger.core.modules.claims.keeper import (
 from bayledger.core.modules.claims.state import (
     Claim,
     claim_key,
-    compute_date_of_day,
-    compute_day_of_date,
     get_claim,
     list_batch_claims,
     list_project_claims,

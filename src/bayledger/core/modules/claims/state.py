@@ -6,8 +6,6 @@ Days are integers, days since 1970-01-01 (:func:`compute_day_of_date`), and peri
 
 from __future__ import annotations
 
-from datetime import date  # core-ok: calendar values only; no clock is ever read
-
 import msgspec
 
 from bayledger.core.codec import decode_record, encode_record
@@ -22,7 +20,6 @@ SEQUENCE_KEY = b"claims/seq"
 KIND_SERIAL_RANGE = "serial-range"
 KIND_PROJECT_PERIOD = "project-period"
 CLAIM_KINDS = (KIND_SERIAL_RANGE, KIND_PROJECT_PERIOD)
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 class Claim(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -45,16 +42,6 @@ class Claim(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     unit: str
     height: Height
     tx_hash: str
-
-
-def compute_day_of_date(value: date) -> int:
-    """Days since 1970-01-01 of a calendar date (the day numbers ``core/finance`` dates map to)."""
-    return value.toordinal() - _EPOCH_ORDINAL
-
-
-def compute_date_of_day(day: int) -> date:
-    """The calendar date of a day number (days since 1970-01-01)."""
-    return date.fromordinal(day + _EPOCH_ORDINAL)
 
 
 def claim_key(claim_id: str) -> bytes:

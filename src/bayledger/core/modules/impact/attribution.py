@@ -26,7 +26,7 @@ from fractions import Fraction
 
 import msgspec
 
-from bayledger.core.finance import round_half_even
+from bayledger.core.finance import compute_day_of_date, round_half_even
 from bayledger.core.modules.bonds.state import (
     HistoryEntry,
     get_history,
@@ -34,7 +34,6 @@ from bayledger.core.modules.bonds.state import (
     list_histories,
     list_holder_bond_ids,
 )
-from bayledger.core.modules.bonds.terms import compute_day_of_date
 from bayledger.core.modules.impact.indicators import INDICATORS
 from bayledger.core.modules.impact.msgs import parse_wire_date
 from bayledger.core.modules.impact.state import (

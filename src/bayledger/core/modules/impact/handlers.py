@@ -9,9 +9,8 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from bayledger.core.context import Context
-from bayledger.core.finance import format_date
+from bayledger.core.finance import compute_date_of_day, compute_day_of_date, format_date
 from bayledger.core.modules.bonds.state import ACTIVE, REDEEMED, Bond, get_bond, get_framework
-from bayledger.core.modules.bonds.terms import compute_date_of_day, compute_day_of_date
 from bayledger.core.modules.cash.keeper import compute_day
 from bayledger.core.modules.impact.errors import (
     AllocationBeforeSettlementError,
