@@ -11,13 +11,14 @@ from bayledger.core.hashing import get_hash_function
 from bayledger.core.modules.accounts import MODULE as ACCOUNTS
 from bayledger.core.modules.anchor import MODULE as ANCHOR
 from bayledger.core.modules.cash import MODULE as CASH
+from bayledger.core.modules.datamobility import MODULE as DATAMOBILITY
 from bayledger.core.modules.governance import MODULE as GOVERNANCE
 from bayledger.core.modules.identity import MODULE as IDENTITY
 from bayledger.core.msg import Module
 from bayledger.core.router import Router
 
 # governance last: a block's messages run before its proposals are tallied at end of block
-DEFAULT_MODULES: tuple[Module, ...] = (ACCOUNTS, IDENTITY, ANCHOR, CASH, GOVERNANCE)
+DEFAULT_MODULES: tuple[Module, ...] = (ACCOUNTS, IDENTITY, ANCHOR, CASH, DATAMOBILITY, GOVERNANCE)
 
 
 @dataclass(frozen=True)
