@@ -8,7 +8,7 @@ regulator); a zone that lists none counts weekends only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, timedelta  # core-ok: calendar values only; no clock is ever read
 
 from bayledger.core.finance.dates import add_business_days, is_business_day
 from bayledger.core.types import TimestampMs
