@@ -23,6 +23,7 @@ from bayledger.api.routes import (
     blocks,
     cash,
     chain,
+    datamobility,
     events,
     health,
     identity,
@@ -57,6 +58,7 @@ ROUTERS = (
     identity.governance_router,
     identity.vc_router,
     cash.router,
+    datamobility.router,
 )
 
 
@@ -86,6 +88,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "governance", "description": "Consortium members and proposals."},
             {"name": "vc", "description": "Verify credentials and presentations against the chain."},
             {"name": "cash", "description": "Deposit tokens: tokens, balances, freezes, daily limits."},
+            {"name": "datamobility", "description": "Consent, GBA filings, transfer decisions, audit log."},
         ],
     )
     metrics = ApiMetrics()
