@@ -10,11 +10,13 @@ from rich.table import Table
 
 from bayledger import __version__
 from bayledger.cli import cash as cash_cli
+from bayledger.cli import data as data_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
 from bayledger.cli import keys as keys_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
+from bayledger.cli import vault as vault_cli
 from bayledger.cli import vc as vc_cli
 from bayledger.cli import wallet as wallet_cli
 from bayledger.cli.common import (
@@ -46,6 +48,8 @@ app.add_typer(gov_cli.app, name="gov")
 app.add_typer(vc_cli.app, name="vc")
 app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
+app.add_typer(data_cli.app, name="data")
+app.add_typer(vault_cli.app, name="vault")
 
 
 @app.callback()
