@@ -26,6 +26,7 @@ from bayledger.offchain.vault import Vault, VaultError, canonical, fingerprint
 from bayledger.sdk.wallet import Wallet
 
 RECEIVED_PREFIX = "received-"
+DELETED_PREFIX = "deleted-"
 
 
 class ChainLink(Protocol):
@@ -195,14 +196,24 @@ class VaultService:
         return [n[len(RECEIVED_PREFIX) :] for n in self.vault.names() if n.startswith(RECEIVED_PREFIX)]
 
     def sync(self) -> list[dict[str, Any]]:
-        """Delete every held delivery whose grant the chain shows revoked, and confirm it on chain."""
+        """Delete every held delivery whose grant the chain shows revoked, and confirm it on chain.
+
+        A deletion whose confirmation could not be sent is remembered (object ``deleted-<grant>``) and
+        confirmed on a later round, so the chain learns of every deletion.
+        """
         done = []
-        for grant_id in self.held_grants():
+        pending = [n[len(DELETED_PREFIX) :] for n in self.vault.names() if n.startswith(DELETED_PREFIX)]
+        for grant_id in sorted(set(self.held_grants()) | set(pending)):
             grant = self.chain.grant(grant_id)
             if grant is None or grant["status"] != "revoked":
+                if grant is not None and grant["status"] == "deleted":
+                    self.vault.delete(DELETED_PREFIX + grant_id)
                 continue
-            self.vault.delete(RECEIVED_PREFIX + grant_id)
+            if self.vault.delete(RECEIVED_PREFIX + grant_id):
+                self.vault.put(DELETED_PREFIX + grant_id, b"")
+                self.vault.log("deleted", grant_id=grant_id, reason="grant revoked on chain")
             self.chain.submit(MsgConfirmDeletion(recipient=self.chain.did, grant_id=grant_id))
-            self.vault.log("deleted", grant_id=grant_id, reason="grant revoked on chain")
+            self.vault.delete(DELETED_PREFIX + grant_id)
+            self.vault.log("deletion_confirmed", grant_id=grant_id)
             done.append({"grant_id": grant_id, "deleted": True})
         return done
