@@ -11,8 +11,9 @@ profile. Profiles (``datamobility.checks.MASKING_PROFILES`` lists exactly these 
   its last two comma-separated parts).
 * ``credit-summary`` — ``mask-id-numbers`` and ``generalise-address``, and the credit history is cut to its
   summary fields (score, grade, outstanding, delinquencies, open accounts, as-of date).
-* ``de-identified`` — direct identifiers (names, numbers, contact, street address) dropped, date of
-  birth cut to the year; what is left cannot name the person without other data.
+* ``de-identified`` — direct identifiers (names, numbers, contact, flat/building/street) dropped, the
+  address generalised to its district, date of birth cut to the year; what is left cannot name the person
+  without other data.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ ID_FIELDS = frozenset(
     }
 )
 DIRECT_IDENTIFIERS = frozenset(
-    ID_FIELDS | {"name", "name_en", "name_zh", "full_name", "email", "street", "flat", "building", "address"}
+    ID_FIELDS | {"name", "name_en", "name_zh", "full_name", "email", "street", "flat", "building"}
 )
 ADDRESS_KEEP = ("district", "city", "region", "country")
 CREDIT_SUMMARY_FIELDS = frozenset(
@@ -110,7 +111,7 @@ def credit_summary(record: Record) -> Record:
 
 
 def de_identify(record: Record) -> Record:
-    """Drop direct identifiers everywhere and keep only the year of a date of birth."""
+    """Drop direct identifiers everywhere, generalise addresses, keep only the year of a date of birth."""
 
     def on_field(key: str, value: Any) -> tuple[bool, Any]:
         if key in DIRECT_IDENTIFIERS:
@@ -119,7 +120,7 @@ def de_identify(record: Record) -> Record:
             return True, value[:4]
         return True, value
 
-    result: Record = _walk(record, on_field)
+    result: Record = _walk(generalise_address(record), on_field)
     return result
 
 
