@@ -2,7 +2,8 @@
 process, driven through the REST API with the SDK: accounts (one multi-sig, SM2 keys), anchors and
 attestations, a signer change, refused bad input, blocks, and proofs checked by the light client; then
 consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``), and
-HKD deposit tokens gated by those credentials (``demo_cash.py``).
+HKD deposit tokens gated by those credentials (``demo_cash.py``), and cross-boundary data mobility between
+two vault processes (``demo_data.py``).
 
 Later issues grow this into the full reference scenario of MISSION.md.
 """
@@ -297,6 +298,9 @@ def run_demo(workdir: Path, port: int) -> int:
         _wait_ready(cn, processes[1])
         _hk_zone(hk, Keyring(hk_home / "keys"))
         _mainland_zone(cn, Keyring(cn_home / "keys"))
+        from bayledger.cli.demo_data import data_mobility  # it imports this module's helpers
+
+        data_mobility(hk, Keyring(hk_home / "keys"), hk_home, port)
     except (DemoFailure, ApiError, NodeUnreachableError, subprocess.CalledProcessError) as exc:
         console.print(f"[bold red]demo failed:[/] {exc} (node logs in {workdir}/*/node.log)")
         return 1
