@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
-from nodeproc import cli_command, cli_env, run_cli
+from nodeproc import PASSPHRASE, cli_command, cli_env, run_cli
+
+from bayledger.core.genesis import decode_genesis, encode_genesis
+from bayledger.keyring import Keyring
 
 
 @dataclass
@@ -90,3 +94,16 @@ class VaultProcess:
         """The vault's receiving keys."""
         answer: dict[str, str] = httpx.get(self.url + "/v1/vault/keys", timeout=10).json()
         return answer
+
+
+def trust_recipient_issuer(home: Path, issuer_key: str) -> None:
+    """Edit ``home``'s genesis before the first start: ``issuer_key`` may issue DataRecipientCredentials."""
+    genesis = decode_genesis((home / "genesis.json").read_bytes())
+    issuer = Keyring(home / "keys").load(issuer_key, PASSPHRASE).did(genesis.did_ac_code)
+    trusted = [
+        {"issuer": issuer, "credential_type": "DataRecipientCredential", "jurisdictions": ["HK", "CN"]}
+    ]
+    app_state = {**genesis.app_state, "identity": {"trusted_issuers": trusted}}
+    genesis = msgspec.structs.replace(genesis, app_state=app_state)
+    genesis.validate()
+    (home / "genesis.json").write_bytes(encode_genesis(genesis))

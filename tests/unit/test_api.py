@@ -372,6 +372,9 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         "/v1/governance/proposals/{proposal_id} /v1/vc/verify /v1/vc/status-lists/{list_id} "
         "/v1/cash/tokens /v1/cash/tokens/{token_id} /v1/cash/tokens/{token_id}/balances/{did} "
         "/v1/cash/balances/{did}"
+        " /v1/datamobility/audit /v1/datamobility/audit/export /v1/datamobility/subjects/{did}"
+        " /v1/datamobility/fingerprints/{fingerprint_id}/check /v1/datamobility/{kind}"
+        " /v1/datamobility/{kind}/{ident}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

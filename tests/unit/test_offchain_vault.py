@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 from fastapi.testclient import TestClient
@@ -235,3 +236,23 @@ def test_vault_control_endpoints_need_the_token(tmp_path: Path) -> None:
     answer = http.get("/v1/vault/records", headers={"Authorization": f"Bearer {holder.vault.api_token()}"})
     assert answer.json() == {"objects": ["credit-file"], "held_grants": []}
     assert http.get("/v1/vault/keys").json() == holder.vault.public_keys()
+
+
+def test_send_retries_after_an_unreachable_recipient_without_a_second_dispatch(tmp_path: Path) -> None:
+    chain, holder, _, grant_id = _setup(tmp_path)
+    working = holder.http
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    holder.http = httpx.Client(transport=httpx.MockTransport(unreachable))
+    first = holder.send(grant_id, "credit-file", "http://testserver")
+    assert first["recipient_answer"] == {"accepted": False, "reason": "recipient_unreachable: ConnectError"}
+    grant = dm.get_grant(chain.state, grant_id)
+    assert grant is not None and grant.status == "dispatched"
+    dispatches = [e for e in dm.list_log(chain.state) if e.action == "dispatch"]
+    holder.http = working
+    assert holder.send(grant_id, "credit-file", "http://testserver")["recipient_answer"]["accepted"] is True
+    assert [e for e in dm.list_log(chain.state) if e.action == "dispatch"] == dispatches  # no second dispatch
+    grant = dm.get_grant(chain.state, grant_id)
+    assert grant is not None and grant.status == "delivered"

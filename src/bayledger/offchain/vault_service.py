@@ -87,14 +87,15 @@ class VaultService:
         """Send an asset under a grant: only if the chain shows an active grant to us for this asset.
 
         Masks the record as the grant says, anchors the payload fingerprint on chain (dispatch), seals the
-        payload to the recipient key the grant names, and posts it to the recipient's vault.
+        payload to the recipient key the grant names, and posts it to the recipient's vault. A grant already
+        dispatched with this very payload (the post failed, say) is sent again without a second dispatch.
         """
         grant = self.chain.grant(grant_id)
         if grant is None:
             return self._refuse_send(grant_id, "grant_not_on_chain")
         if grant["holder"] != self.chain.did:
             return self._refuse_send(grant_id, "not_grant_holder")
-        if grant["status"] not in ("active", "refused"):
+        if grant["status"] not in ("active", "refused", "dispatched"):
             return self._refuse_send(grant_id, f"grant_{grant['status']}")
         try:
             raw = self.vault.get(asset_name)
@@ -102,13 +103,17 @@ class VaultService:
             return self._refuse_send(grant_id, "asset_not_in_vault")
         if fingerprint(raw, grant["hash_algorithm"]) != grant["asset_fingerprint"]:
             return self._refuse_send(grant_id, "asset_fingerprint_mismatch")
-        payload = canonical(
-            apply_grant(self.vault.get_record(asset_name), grant["categories"], grant["masking_profile"])
-        )
+        record = self.vault.get_record(asset_name)
+        payload = canonical(apply_grant(record, grant["categories"], grant["masking_profile"]))
         payload_fp = fingerprint(payload, grant["hash_algorithm"])
-        self.chain.submit(
-            MsgDispatchTransfer(holder=self.chain.did, grant_id=grant_id, payload_fingerprint=payload_fp)
-        )
+        if grant["status"] == "dispatched":  # a retry after a failed post: same payload, no second dispatch
+            if grant["payload_fingerprint"] != payload_fp:
+                return self._refuse_send(grant_id, "dispatched_with_another_fingerprint")
+        else:
+            msg = MsgDispatchTransfer(
+                holder=self.chain.did, grant_id=grant_id, payload_fingerprint=payload_fp
+            )
+            self.chain.submit(msg)
         header = {
             "grant_id": grant_id,
             "sender": self.chain.did,
@@ -118,10 +123,13 @@ class VaultService:
         }
         envelope = seal(payload, grant["recipient_key"], header)
         self.vault.log("dispatch", grant_id=grant_id, recipient=grant["recipient"], fingerprint=payload_fp)
-        response = self.http.post(recipient_vault.rstrip("/") + "/v1/vault/inbox", json=envelope)
-        answer = (
-            response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-        )
+        try:
+            response = self.http.post(recipient_vault.rstrip("/") + "/v1/vault/inbox", json=envelope)
+            answer = (
+                response.json() if response.status_code == 200 else {"reason": f"http_{response.status_code}"}
+            )
+        except (httpx.HTTPError, ValueError) as exc:
+            answer = {"accepted": False, "reason": f"recipient_unreachable: {type(exc).__name__}"}
         accepted = bool(answer.get("accepted"))
         self.vault.log(
             "delivery_answer", grant_id=grant_id, accepted=accepted, reason=answer.get("reason", "")
@@ -130,7 +138,7 @@ class VaultService:
             "sent": True,
             "grant_id": grant_id,
             "payload_fingerprint": payload_fp,
-            "recipient_answer": answer,
+            "recipient_answer": {"accepted": accepted, **answer},
         }
 
     # --- recipient side ------------------------------------------------------------------------------------
