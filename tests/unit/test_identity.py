@@ -858,7 +858,14 @@ def test_an_admission_kind_registers_once() -> None:
 
 
 def test_module_order_identity_after_accounts_governance_last() -> None:
-    assert [m.name for m in DEFAULT_MODULES] == ["accounts", "identity", "anchor", "cash", "governance"]
+    assert [m.name for m in DEFAULT_MODULES] == [
+        "accounts",
+        "identity",
+        "anchor",
+        "cash",
+        "datamobility",
+        "governance",
+    ]
 
 
 # --- invariants ---------------------------------------------------------------------------------------------
