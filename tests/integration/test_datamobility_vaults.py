@@ -22,7 +22,7 @@ from vaultproc import VaultProcess
 
 from bayledger.core.genesis import decode_genesis, encode_genesis
 from bayledger.keyring import Keyring
-from bayledger.offchain.envelope import seal
+from bayledger.offchain.envelope import seal, sign_envelope
 from bayledger.offchain.masking import apply_grant
 from bayledger.offchain.vault import canonical, fingerprint
 from bayledger.sdk import datamobility as dmb
@@ -183,6 +183,9 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
         {**apply_grant(RECORD, CATEGORIES, "mask-id-numbers"), "credit_history": {"credit_score": 850}}
     )
     envelope = seal(altered, sz_keys["x25519"], {"grant_id": tamper["grant_id"], "sender": hk.did})
+    unsigned = httpx.post(v["szbank"].url + "/v1/vault/inbox", json=envelope, timeout=30).json()
+    assert (unsigned["accepted"], unsigned["reason"]) == (False, "sender_not_holder")
+    envelope = sign_envelope(envelope, hk.keys[0])  # the holder itself sends a payload it did not anchor
     answer = httpx.post(v["szbank"].url + "/v1/vault/inbox", json=envelope, timeout=30).json()
     assert (answer["accepted"], answer["reason"], answer["logged_on_chain"]) == (
         False,
@@ -194,6 +197,7 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
     assert log["problems"] == []
     assert [e["reason"] for e in log["entries"] if e["action"] == "delivery_refused"] == [
         "forged_grant",
+        "sender_not_holder",
         "fingerprint_mismatch",
     ]
     assert not any(

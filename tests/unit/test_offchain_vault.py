@@ -14,18 +14,27 @@ import msgspec
 import pytest
 from fastapi.testclient import TestClient
 
+from bayledger.core.encoding import b64encode
+from bayledger.core.modules.accounts.state import get_account
 from bayledger.core.modules.datamobility import state as dm
 from bayledger.core.modules.datamobility.msgs import MsgDispatchTransfer, MsgWithdrawConsent
 from bayledger.core.msg import Msg
 from bayledger.keys import Sm2SigningKey
-from bayledger.offchain.envelope import EnvelopeError, open_envelope, seal
+from bayledger.offchain.envelope import (
+    EnvelopeError,
+    open_envelope,
+    seal,
+    sign_envelope,
+    signature_of,
+    verify_envelope_signature,
+)
 from bayledger.offchain.masking import apply_grant
 from bayledger.offchain.sm2_encrypt import Sm2CryptoError, sm2_decrypt, sm2_encrypt
 from bayledger.offchain.vault import Vault, VaultError, canonical, fingerprint
 from bayledger.offchain.vault_server import create_vault_app
 from bayledger.offchain.vault_service import VaultService
 from corechain import Chain
-from datakit import CREDIT, CUSTOMER, HKBANK, SZBANK, asset, ok, prepared_chain, request
+from datakit import CREDIT, CUSTOMER, HKBANK, OTHER, SZBANK, asset, ok, prepared_chain, request
 
 N = 1024  # small scrypt cost for tests
 RECORD = {
@@ -149,6 +158,13 @@ class MemoryChainLink:
     def submit(self, msg: Msg) -> dict[str, Any]:
         return msgspec.to_builtins(ok(self.chain, self.key, [msg]))
 
+    def sign(self, data: bytes) -> dict[str, str]:
+        return signature_of(self.key, data)
+
+    def account_signers(self, did: str) -> list[dict[str, Any]]:
+        account = get_account(self.chain.state, did)
+        return [] if account is None else list(msgspec.to_builtins(account)["signers"])
+
 
 def _setup(tmp_path: Path) -> tuple[Chain, VaultService, VaultService, str]:
     chain = prepared_chain()
@@ -212,7 +228,7 @@ def test_receive_refuses_undecryptable_payload_on_chain(tmp_path: Path) -> None:
     chain, _, recipient, grant_id = _setup(tmp_path)
     ok(chain, HKBANK, [dm_dispatch(grant_id)])
     stranger = Vault.create(tmp_path / "s", "pw", scrypt_n=N)
-    envelope = seal(b"{}", stranger.public_keys()["x25519"], {"grant_id": grant_id})
+    envelope = sign_envelope(seal(b"{}", stranger.public_keys()["x25519"], {"grant_id": grant_id}), HKBANK)
     answer = recipient.receive(envelope)
     assert (answer["accepted"], answer["reason"], answer["logged_on_chain"]) == (
         False,
@@ -256,3 +272,29 @@ def test_send_retries_after_an_unreachable_recipient_without_a_second_dispatch(t
     assert [e for e in dm.list_log(chain.state) if e.action == "dispatch"] == dispatches  # no second dispatch
     grant = dm.get_grant(chain.state, grant_id)
     assert grant is not None and grant.status == "delivered"
+
+
+def test_receive_refuses_an_envelope_not_signed_by_the_holder_without_touching_the_chain(
+    tmp_path: Path,
+) -> None:
+    chain, _, recipient, grant_id = _setup(tmp_path)
+    ok(chain, HKBANK, [dm_dispatch(grant_id)])
+    envelope = seal(b"{}", recipient.vault.public_keys()["x25519"], {"grant_id": grant_id})
+    log_before = len(dm.list_log(chain.state))
+    for forged in (
+        envelope,
+        sign_envelope(envelope, OTHER),
+        {**sign_envelope(envelope, HKBANK), "nonce": "AAAA"},
+    ):
+        answer = recipient.receive(forged)
+        assert (answer["accepted"], answer["reason"], answer["logged_on_chain"]) == (
+            False,
+            "sender_not_holder",
+            False,
+        )
+    grant = dm.get_grant(chain.state, grant_id)
+    assert grant is not None and grant.status == "dispatched"  # a stranger cannot disturb the grant
+    assert len(dm.list_log(chain.state)) == log_before
+    signers = [{"key_type": "ed25519", "public_key": b64encode(HKBANK.public_key)}]
+    assert verify_envelope_signature(sign_envelope(envelope, HKBANK), signers) is True
+    assert verify_envelope_signature(sign_envelope(envelope, HKBANK), []) is False

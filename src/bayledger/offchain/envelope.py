@@ -9,7 +9,9 @@ Two suites, chosen by the recipient key named in the grant (``x25519:<b64>`` or 
   SM2 public-key encryption (GB/T 32918.4, through OpenSSL), the payload in SM4-GCM with a random nonce.
 
 In both, the header (grant id, sender, recipient, suite, payload fingerprint) is the AEAD's associated
-data, so it cannot be changed without the decryption failing.
+data, so it cannot be changed without the decryption failing. Anyone can encrypt to a public key, so the
+sender also **signs** the envelope with a key of its chain account (:func:`sign_envelope`); the recipient
+checks it against the grant holder's signers as the chain proves them (:func:`verify_envelope_signature`).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bayledger.keys import Sm2SigningKey
+from bayledger.core.crypto import verify_signature
+from bayledger.keys import SigningKey, Sm2SigningKey
 from bayledger.offchain.sm2_encrypt import Sm2CryptoError, sm2_decrypt, sm2_encrypt
 
 X25519_SUITE = "x25519-hkdf-sha256-aes256gcm"
 SM_SUITE = "sm2-sm4gcm"
 INFO = b"bayledger/vault/v1"
+SIGN_DOMAIN = b"bayledger/vault-envelope/v1\n"
 
 
 class EnvelopeError(Exception):
@@ -138,3 +142,38 @@ def open_envelope(
             raise EnvelopeError(str(exc)) from None
         return _sm4_gcm_decrypt(content_key, nonce, sealed, aad)
     raise EnvelopeError(f"cannot open suite {suite!r} with this vault's keys")
+
+
+def envelope_sign_bytes(envelope: dict[str, Any]) -> bytes:
+    """The bytes a sender signs: a domain tag and the canonical JSON of header, nonce and ciphertext."""
+    body = {k: envelope.get(k) for k in ("header", "nonce", "ciphertext")}
+    return SIGN_DOMAIN + _aad(body)
+
+
+def signature_of(key: SigningKey, data: bytes) -> dict[str, str]:
+    """``{key_type, public_key, signature}`` (base64) of ``data`` signed by ``key``."""
+    return {"key_type": key.key_type, "public_key": b64(key.public_key), "signature": b64(key.sign(data))}
+
+
+def sign_envelope(envelope: dict[str, Any], key: SigningKey) -> dict[str, Any]:
+    """The envelope with the sender's ``signature`` added."""
+    return {**envelope, "signature": signature_of(key, envelope_sign_bytes(envelope))}
+
+
+def verify_envelope_signature(envelope: dict[str, Any], signers: list[dict[str, Any]]) -> bool:
+    """True when the envelope is signed by one of ``signers`` (``{key_type, public_key (b64)}`` each)."""
+    signature = envelope.get("signature")
+    if not isinstance(signature, dict):
+        return False
+    key_type, public = signature.get("key_type"), signature.get("public_key")
+    if not any(s.get("key_type") == key_type and s.get("public_key") == public for s in signers):
+        return False
+    try:
+        return verify_signature(
+            str(key_type),
+            unb64(str(public)),
+            envelope_sign_bytes(envelope),
+            unb64(str(signature["signature"])),
+        )
+    except (KeyError, ValueError):
+        return False

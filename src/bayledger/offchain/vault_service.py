@@ -20,7 +20,15 @@ from bayledger.core.modules.datamobility.msgs import (
     MsgDispatchTransfer,
 )
 from bayledger.core.msg import Msg
-from bayledger.offchain.envelope import EnvelopeError, open_envelope, seal, unb64
+from bayledger.offchain.envelope import (
+    EnvelopeError,
+    envelope_sign_bytes,
+    open_envelope,
+    seal,
+    signature_of,
+    unb64,
+    verify_envelope_signature,
+)
 from bayledger.offchain.masking import apply_grant
 from bayledger.offchain.vault import Vault, VaultError, canonical, fingerprint
 from bayledger.sdk.wallet import Wallet
@@ -43,6 +51,14 @@ class ChainLink(Protocol):
         """Sign and submit one message; the committed result (raises if the message failed)."""
         ...
 
+    def sign(self, data: bytes) -> dict[str, str]:
+        """``{key_type, public_key, signature}`` of ``data`` by a key of the party's account."""
+        ...
+
+    def account_signers(self, did: str) -> list[dict[str, Any]]:
+        """The signers of an account as the chain proves them (``[]`` when there is no such account)."""
+        ...
+
 
 class NodeChainLink:
     """A :class:`ChainLink` over the node REST API with the party's wallet (light-client checked reads)."""
@@ -60,6 +76,15 @@ class NodeChainLink:
     def submit(self, msg: Msg) -> dict[str, Any]:
         """Send and wait for commit; TxFailedError if the chain refused the message."""
         return self.wallet.send(msg)
+
+    def sign(self, data: bytes) -> dict[str, str]:
+        """Signed with the wallet's first key."""
+        return signature_of(self.wallet.keys[0], data)
+
+    def account_signers(self, did: str) -> list[dict[str, Any]]:
+        """The account record proven by the light client; its signers."""
+        account = self.wallet.verified("accounts", "account", did)
+        return list(account["signers"]) if isinstance(account, dict) else []
 
 
 class VaultService:
@@ -122,6 +147,7 @@ class VaultService:
             "hash_algorithm": grant["hash_algorithm"],
         }
         envelope = seal(payload, grant["recipient_key"], header)
+        envelope["signature"] = self.chain.sign(envelope_sign_bytes(envelope))
         self.vault.log("dispatch", grant_id=grant_id, recipient=grant["recipient"], fingerprint=payload_fp)
         try:
             response = self.http.post(recipient_vault.rstrip("/") + "/v1/vault/inbox", json=envelope)
@@ -158,7 +184,12 @@ class VaultService:
         return {"accepted": False, "grant_id": grant_id, "reason": reason, "logged_on_chain": on_chain}
 
     def receive(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        """Accept a delivery only if the chain proves a dispatched grant to us with this fingerprint."""
+        """Accept a delivery only if the chain proves a dispatched grant to us, the envelope is signed by a
+        key of the grant's holder, and the payload hashes to the fingerprint the holder anchored.
+
+        Refusals before the signature check (no such grant, not ours, not dispatched, not from the holder)
+        stay in the vault's log: recording them on chain would let anyone disturb a grant. Refusals of a
+        payload the holder did send (undecryptable, wrong fingerprint) are also recorded on chain."""
         header = envelope.get("header") if isinstance(envelope, dict) else None
         grant_id = str(header.get("grant_id", "")) if isinstance(header, dict) else ""
         try:
@@ -172,6 +203,8 @@ class VaultService:
             return self._refuse(grant_id, "not_grant_recipient", ciphertext_fp, on_chain=False)
         if grant["status"] != "dispatched":
             return self._refuse(grant_id, f"grant_{grant['status']}", ciphertext_fp, on_chain=False)
+        if not verify_envelope_signature(envelope, self.chain.account_signers(grant["holder"])):
+            return self._refuse(grant_id, "sender_not_holder", ciphertext_fp, on_chain=False)
         try:
             payload = open_envelope(envelope, x25519_key=self.vault.x25519, sm2_key=self.vault.sm2)
         except EnvelopeError:
