@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
-from nodeproc import PASSPHRASE, NodeProcess, free_port
+from nodeproc import PASSPHRASE, NodeProcess, free_port, run_cli_json
 from vaultproc import VaultProcess
 
 from bayledger.core.genesis import decode_genesis, encode_genesis
@@ -102,7 +103,10 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
     )  # fmt: skip
 
     # the holder stores the record in its vault and registers the asset (fingerprint only)
-    stored = v["hkbank"].control("POST", "/v1/vault/assets", {"name": "credit-file-1", "record": RECORD})
+    record_file = v["hkbank"].directory.parent / "record.json"
+    record_file.write_text(json.dumps(RECORD))
+    vault_args = ("--dir", str(v["hkbank"].directory), "--vault", v["hkbank"].url)
+    stored = run_cli_json(v["hkbank"].home, "vault", "store", "credit-file-1", str(record_file), *vault_args)
     assert stored["fingerprint"] == fingerprint(canonical(RECORD), "sha256")
     raw_on_disk = (v["hkbank"].directory / "objects" / "credit-file-1.bin").read_bytes()
     assert b"A123456" not in raw_on_disk and b"CHAN" not in raw_on_disk  # encrypted at rest
@@ -130,6 +134,7 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
     )  # fmt: skip
 
     sz_keys = v["szbank"].keys()
+    assert run_cli_json(v["szbank"].home, "vault", "keys", "--dir", str(v["szbank"].directory)) == sz_keys
     allowed = _decision(
         sz.send(dmb.request_transfer(sz.did, asset_id, "credit_assessment", CATEGORIES, sz_keys["x25519"]))
     )
@@ -158,10 +163,15 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
             )
         )
     )
-    sent = v["hkbank"].control(
-        "POST",
-        "/v1/vault/send",
-        {"grant_id": sm["grant_id"], "asset_name": "credit-file-1", "recipient_vault": v["szbank"].url},
+    sent = run_cli_json(
+        v["hkbank"].home,
+        "vault",
+        "send",
+        sm["grant_id"],
+        "credit-file-1",
+        "--to",
+        v["szbank"].url,
+        *vault_args,
     )
     assert sent["recipient_answer"]["accepted"] is True, sent
     received = v["szbank"].control("GET", f"/v1/vault/records/received-{sm['grant_id']}")["record"]
@@ -193,7 +203,9 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
         True,
     )
     assert client.get_data_record("grants", tamper["grant_id"])["status"] == "refused"
-    log = v["szbank"].control("GET", "/v1/vault/log")
+    log = run_cli_json(
+        v["szbank"].home, "vault", "log", "--dir", str(v["szbank"].directory), "--vault", v["szbank"].url
+    )
     assert log["problems"] == []
     assert [e["reason"] for e in log["entries"] if e["action"] == "delivery_refused"] == [
         "forged_grant",
