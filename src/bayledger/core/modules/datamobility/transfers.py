@@ -46,6 +46,8 @@ from bayledger.core.modules.datamobility.records import (
     GRANT_REFUSED,
     GRANT_REVOKED,
     Consent,
+    DataAsset,
+    Filing,
     Grant,
     StatusChange,
     TransferRequest,
@@ -105,6 +107,40 @@ def expire_consents(ctx: Context) -> None:
             end_consent(ctx, consent, "expired", "")
 
 
+def compute_grant(
+    ctx: Context,
+    request_id: str,
+    asset: DataAsset,
+    msg: MsgRequestTransfer,
+    consent: Consent,
+    filing: Filing,
+) -> Grant:
+    """The grant of an allowed request (id ``DTG-`` + the request's number), ``active``."""
+    return Grant(
+        grant_id="DTG-" + request_id.removeprefix("DTR-"),
+        request_id=request_id,
+        asset_id=asset.asset_id,
+        holder=asset.owner,
+        recipient=msg.recipient,
+        subject=asset.subject,
+        purpose=msg.purpose,
+        categories=list(msg.categories),
+        masking_profile=msg.masking_profile,
+        consent_id=consent.consent_id,
+        filing_id=filing.filing_id,
+        asset_fingerprint=asset.fingerprint,
+        hash_algorithm=asset.hash_algorithm,
+        recipient_key=msg.recipient_key,
+        payload_fingerprint="",
+        status=GRANT_ACTIVE,
+        retention_days=min(consent.retention_days, filing.retention_days),
+        issued_height=ctx.height,
+        issued_time=ctx.time,
+        expires=consent.valid_until,
+        updated_height=ctx.height,
+    )
+
+
 def process_request_transfer(ctx: Context, msg: MsgRequestTransfer) -> None:
     """Decide the request from state and block time; record it (and the grant when allowed)."""
     asset = get_asset(ctx.store, msg.asset_id)
@@ -120,30 +156,8 @@ def process_request_transfer(ctx: Context, msg: MsgRequestTransfer) -> None:
     if decision.decision == ALLOW:
         consent, filing = decision.consent, decision.filing
         assert consent is not None and filing is not None
-        grant_id = "DTG-" + request_id.removeprefix("DTR-")
-        grant = Grant(
-            grant_id=grant_id,
-            request_id=request_id,
-            asset_id=asset.asset_id,
-            holder=asset.owner,
-            recipient=msg.recipient,
-            subject=asset.subject,
-            purpose=msg.purpose,
-            categories=list(msg.categories),
-            masking_profile=msg.masking_profile,
-            consent_id=consent.consent_id,
-            filing_id=filing.filing_id,
-            asset_fingerprint=asset.fingerprint,
-            hash_algorithm=asset.hash_algorithm,
-            recipient_key=msg.recipient_key,
-            payload_fingerprint="",
-            status=GRANT_ACTIVE,
-            retention_days=min(consent.retention_days, filing.retention_days),
-            issued_height=ctx.height,
-            issued_time=ctx.time,
-            expires=consent.valid_until,
-            updated_height=ctx.height,
-        )
+        grant = compute_grant(ctx, request_id, asset, msg, consent, filing)
+        grant_id = grant.grant_id
         set_grant(ctx.store, grant)
         set_filing(ctx.store, replace(filing, grants=filing.grants + 1))
     request = TransferRequest(
