@@ -94,7 +94,9 @@ def test_data_commands(node_factory: Callable[..., NodeProcess], tmp_path: Path)
         "anchor", str(document), "--subject", did["alice"], "--type", "bank_statement", "--from", "hkbank"
     )
     fid = anchored["events"][0]["fingerprint_id"]
-    assert cli("validate", fid, str(document))["match"] is True
+    genuine = cli("validate", fid, str(document))
+    assert (genuine["match"], genuine["proven"]) == (True, True)  # read with its proof, not trusted
+    assert cli("validate", "DFP-00000009", str(document), expect=4)["error"].startswith("no document")
     document.write_text("closing balance HK$982,400.00")
     tampered = cli("validate", fid, str(document), "--record", "--from", "szbank", expect=1)
     assert (tampered["match"], tampered["reason"]) == (False, "fingerprint_mismatch")

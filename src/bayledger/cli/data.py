@@ -18,6 +18,7 @@ from rich.table import Table
 from bayledger.cli.common import (
     EXIT_LEDGER,
     EXIT_LOCAL,
+    EXIT_NOT_FOUND,
     client,
     console,
     emit,
@@ -29,6 +30,7 @@ from bayledger.cli.common import (
 from bayledger.cli.identity import ACCOUNT, FROM, JSON, signer_did
 from bayledger.cli.keys import keyring
 from bayledger.sdk import datamobility as dmb
+from bayledger.sdk.verify import genesis_from_json, verify_proof_answer
 from bayledger.sdk.wallet import Wallet
 
 app = typer.Typer(
@@ -253,8 +255,7 @@ def validate(
         )
         answer = next(e for e in result["events"] if e["type"] == "datamobility/EventValidateDocument")
     else:
-        with handled():
-            answer = client().check_document(fingerprint_id, digest)
+        answer = _proven_check(fingerprint_id, digest)
     emit(
         answer,
         lambda d: console.print(
@@ -263,6 +264,28 @@ def validate(
     )
     if not answer["match"]:
         raise typer.Exit(EXIT_LEDGER)
+
+
+def _proven_check(fingerprint_id: str, digest: str) -> dict[str, Any]:
+    """Compare ``digest`` with the anchored fingerprint read with its state proof (light-client checked
+    against the zone's genesis), so the answer does not rest on trusting the node."""
+    with handled():
+        node = client()
+        genesis = genesis_from_json(node.genesis())
+        record = verify_proof_answer(genesis, node.get_proof("datamobility", "fingerprint", fingerprint_id))
+        latest = int(node.status().get("latest_time") or 0)
+    if record is None:
+        fail(f"no document fingerprint {fingerprint_id} (proven absent)", EXIT_NOT_FOUND)
+    expired = bool(record["valid_until"]) and latest >= record["valid_until"]
+    match = not expired and digest == record["fingerprint"]
+    reason = "fingerprint_expired" if expired else ("match" if match else "fingerprint_mismatch")
+    return {
+        "fingerprint_id": fingerprint_id,
+        "match": match,
+        "reason": reason,
+        "proven": True,
+        "record": record,
+    }
 
 
 @app.command("list")
