@@ -22,6 +22,7 @@ from bayledger.core.modules.datamobility.msgs import (
     MsgWithdrawConsent,
 )
 from bayledger.core.modules.datamobility.workdays import DAY_MS
+from bayledger.core.modules.identity.msgs import MsgSetStatusList
 from corechain import content_hash
 from datakit import (
     ASSET_FP,
@@ -29,6 +30,7 @@ from datakit import (
     CREDIT,
     CUSTOMER,
     HKBANK,
+    ISSUER,
     OTHER,
     REGULATOR,
     SZBANK,
@@ -39,6 +41,7 @@ from datakit import (
     filing,
     ok,
     prepared_chain,
+    recipient_credential,
     request,
     run,
 )
@@ -430,3 +433,32 @@ def test_consent_stateless_checks(changes: dict[str, Any]) -> None:
     chain = prepared_chain()
     fails(chain, CUSTOMER, [consent(**changes)], 2)
     assert len(dm.list_consents(chain.state)) == 1
+
+
+def test_revoked_recipient_credential_stops_the_next_request() -> None:
+    chain = prepared_chain()
+    credential = replace(recipient_credential(OTHER, "HK", 3), status_list_id="drc-rev", status_index=7)
+    status_list = MsgSetStatusList(
+        issuer=ISSUER.did(), list_id="drc-rev", purpose="revocation", list_hash=content_hash(1),
+        set_indices=[], clear_indices=[],
+    )  # fmt: skip
+    ok(chain, ISSUER, [status_list, credential])
+    ok(chain, CUSTOMER, [consent(OTHER, recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing(OTHER, recipient_city="Shenzhen")])
+    assert decided(ok(chain, OTHER, [request(OTHER)]))["decision"] == "allow"
+    ok(chain, ISSUER, [replace(status_list, list_hash=content_hash(2), set_indices=[7])])
+    assert _deny(chain, OTHER, request(OTHER)) == ["recipient_not_credentialed"]
+
+
+def test_not_yet_valid_consent_future_filing_and_asset_stored_outside_the_gba() -> None:
+    chain = prepared_chain()
+    ok(chain, HKBANK, [asset(subject=OTHER.did())])  # DA-00000003
+    ok(chain, OTHER, [consent(subject=OTHER.did(), valid_from=chain.time + 86_400_000)])
+    assert _deny(chain, SZBANK, request(asset_id="DA-00000003")) == ["consent_not_yet_valid"]
+    ok(chain, HKBANK, [filing(effective_date="2023-12-01", supersedes="GBA-00000001")])
+    assert _deny(chain, SZBANK, request()) == ["filing_not_effective"]
+    ok(chain, HKBANK, [asset(storage_location="SG")])  # DA-00000004
+    assert _deny(chain, SZBANK, request(asset_id="DA-00000004")) == [
+        "asset_outside_gba",
+        "filing_not_effective",
+    ]
