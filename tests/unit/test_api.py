@@ -380,6 +380,9 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
         " /v1/carbon/batches/{batch_id}/serials/{serial} /v1/carbon/supply /v1/carbon/balances/{did}"
         " /v1/carbon/retirements /v1/carbon/retirements/{retirement_id} /v1/carbon/export/{kind}.csv"
         " /v1/claims /v1/claims/{claim_id}"
+        " /v1/datamobility/audit /v1/datamobility/audit/export /v1/datamobility/subjects/{did}"
+        " /v1/datamobility/fingerprints/{fingerprint_id}/check /v1/datamobility/{kind}"
+        " /v1/datamobility/{kind}/{ident}"
     )
     assert set(spec["paths"]) == set(expected.split())
     for path, operations in spec["paths"].items():

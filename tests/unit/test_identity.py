@@ -862,6 +862,7 @@ def test_module_order_identity_after_accounts_governance_last() -> None:
     assert names[:2] == ["accounts", "identity"] and names[-1] == "governance"
     assert names.index("cash") < names.index("bonds") < names.index("impact")  # impact reads bond records
     assert names.index("claims") < names.index("carbon") and names.index("claims") < names.index("impact")
+    assert "datamobility" in names
     assert len(set(names)) == len(names)
 
 

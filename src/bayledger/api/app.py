@@ -25,6 +25,7 @@ from bayledger.api.routes import (
     carbon,
     cash,
     chain,
+    datamobility,
     dev,
     events,
     health,
@@ -66,6 +67,7 @@ ROUTERS = (
     impact.router,
     carbon.router,
     carbon.claims_router,
+    datamobility.router,
 )
 
 
@@ -98,6 +100,7 @@ def create_app(node: NodeService, settings: ApiSettings | None = None, **overrid
             {"name": "bonds", "description": "Green-bond frameworks, bonds, holdings, holder statements."},
             {"name": "impact", "description": "Green projects, use of proceeds, verified impact per holder."},
             {"name": "carbon", "description": "Carbon credits: batches, serials, retirements, claims, CSV."},
+            {"name": "datamobility", "description": "Consent, GBA filings, transfer decisions, audit log."},
         ],
     )
     metrics = ApiMetrics()

@@ -1,10 +1,13 @@
 """The demo (``make demo``): a Hong Kong zone (SHA-256) and a Mainland zone (SM2/SM3), each a real node
 process, driven through the REST API with the SDK: accounts (one multi-sig, SM2 keys), anchors and
 attestations, a signer change, refused bad input, blocks, and proofs checked by the light client; then
-consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``), and
-HKD deposit tokens gated by those credentials (``demo_cash.py``).
+consortium governance, DID documents and W3C KYC credentials with revocation (``demo_identity.py``), HKD
+deposit tokens gated by those credentials (``demo_cash.py``), the reference green bond settled DvP at T+1
+(``demo_bonds.py``), the carbon registry with a retirement certificate (``demo_carbon.py``), cross-boundary
+data mobility between two vault processes (``demo_data.py``), then, half a year and a year on (dev clock),
+use of proceeds with verified impact per holder (``demo_impact.py``), coupons and redemption.
 
-Later issues grow this into the full reference scenario of MISSION.md.
+The relayer between the two zones (reference scenario steps 6 and 8) is not built yet.
 """
 
 from __future__ import annotations
@@ -115,7 +118,7 @@ def _step(text: str) -> None:
     console.rule(f"[bold cyan]{text}")
 
 
-def _hk_zone(client: Client, keys: Keyring, workdir: Path) -> None:
+def _hk_zone(client: Client, keys: Keyring, home: Path, port: int) -> None:
     operator, hkbank, mlbank, reviewer, govt = (
         keys.load(n, DEMO_PASSPHRASE) for n in ("operator", "hkbank", "mlbank", "reviewer", "govt")
     )
@@ -213,12 +216,14 @@ def _hk_zone(client: Client, keys: Keyring, workdir: Path) -> None:
 
     from bayledger.cli.demo_identity import identity_and_governance  # it imports this module's helpers
 
-    bond = identity_and_governance(client, keys)  # steps 7-14, up to the green bond's settlement
+    bond = identity_and_governance(client, keys)  # steps 7-13, up to the green bond's settlement
     from bayledger.cli.demo_bonds import service_to_maturity
     from bayledger.cli.demo_carbon import carbon_registry
+    from bayledger.cli.demo_data import data_mobility
 
-    carbon_registry(client, keys, workdir / "certificates")  # step 15
-    service_to_maturity(bond)  # steps 17-18, last: they move the dev clock a year on
+    carbon_registry(client, keys, home.parent / "certificates")  # step 14
+    data_mobility(client, keys, home, port)  # step 15
+    service_to_maturity(bond)  # steps 16-17, last: they move the dev clock a year on
 
 
 def builders_key(key_type: str) -> Any:
@@ -229,7 +234,7 @@ def builders_key(key_type: str) -> Any:
 
 
 def _mainland_zone(client: Client, keys: Keyring) -> None:
-    _step("19. Mainland zone: SM2 keys, SM3 hashes")
+    _step("18. Mainland zone: SM2 keys, SM3 hashes")
     bank = Wallet(client, [keys.load("cnbank", DEMO_PASSPHRASE)])
     document = "粤港澳大湾区跨境数据验证（演示）".encode()
     res = bank.send(
@@ -303,7 +308,7 @@ def run_demo(workdir: Path, port: int) -> int:
         hk, cn = Client(f"http://127.0.0.1:{port}"), Client(f"http://127.0.0.1:{port + 1}")
         _wait_ready(hk, processes[0])
         _wait_ready(cn, processes[1])
-        _hk_zone(hk, Keyring(hk_home / "keys"), workdir)
+        _hk_zone(hk, Keyring(hk_home / "keys"), hk_home, port)
         _mainland_zone(cn, Keyring(cn_home / "keys"))
     except (DemoFailure, ApiError, NodeUnreachableError, subprocess.CalledProcessError) as exc:
         console.print(f"[bold red]demo failed:[/] {exc} (node logs in {workdir}/*/node.log)")

@@ -1,10 +1,10 @@
-"""Demo steps 14 and 17 (HK zone): the reference green bond of issue 4.
+"""Demo steps 13, 16 and 17 (HK zone): the reference green bond of issue 4.
 
-Step 14: the government publishes its green-bond framework; the consortium trusts the HKMA to accredit
+Step 13: the government publishes its green-bond framework; the consortium trusts the HKMA to accredit
 external reviewers; the reviewer signs a second-party opinion (a W3C credential) and records it; the bank
 onboards the government and an institutional investor; a 1-year HK$800,000,000 green bond at 4.05%
 ACT/365F, semi-annual, denomination HK$50,000, is offered, oversubscribed, allotted pro rata and settled
-delivery-versus-payment at T+1 against HKD deposit tokens. Steps 17 and 18 (the last of the zone, because
+delivery-versus-payment at T+1 against HKD deposit tokens. Steps 16 and 17 (the last of the zone, because
 they move the dev clock a year on): half a year later the proceeds are allocated to two projects and a
 verified impact report is attributed to each holder (``demo_impact``); both coupons are paid to the holders
 of record, exactly, and the bond redeems.
@@ -54,7 +54,7 @@ FRAMEWORK_TEXT = (
 
 @dataclass
 class BondDemo:
-    """What step 17 needs from step 14."""
+    """What steps 16 and 17 need from step 13."""
 
     bond_id: str
     govt: Wallet
@@ -186,13 +186,13 @@ def _framework_and_review(w: dict[str, Wallet], govt: Wallet, keys: Keyring) -> 
 def issue_green_bond(
     w: dict[str, Wallet], keys: Keyring, cash: CashDemo, revocations: StatusList
 ) -> BondDemo:
-    """Step 14: framework, review, onboarding, book, allocation and DvP at T+1."""
+    """Step 13: framework, review, onboarding, book, allocation and DvP at T+1."""
     client = w["hkma"].client
     govt = Wallet(client, [keys.load("govt", DEMO_PASSPHRASE)])
     carol = Wallet(client, [keys.load("carol", DEMO_PASSPHRASE)])
     alice, bob = cash.investors["alice"], cash.investors["bob"]
     hkbank = cash.bank
-    demo._step("14. a verified green-bond framework; a HK$800,000,000 green bond settled DvP at T+1")
+    demo._step("13. a verified green-bond framework; a HK$800,000,000 green bond settled DvP at T+1")
 
     today = _today(client)
     issue_date = today + timedelta(days=1)
@@ -286,7 +286,7 @@ def issue_green_bond(
 
 
 def service_to_maturity(bond: BondDemo) -> None:
-    """Steps 17 and 18: half a year on, proceeds allocated and a verified impact report attributed to each
+    """Steps 16 and 17: half a year on, proceeds allocated and a verified impact report attributed to each
     holder (``demo_impact``); then coupons to the holders of record and redemption at maturity."""
     govt, client = bond.govt, bond.govt.client
     record = client.get_bond(bond.bond_id)
@@ -300,7 +300,7 @@ def service_to_maturity(bond: BondDemo) -> None:
         allocation_date=bond.settlement_date,
         period=(bond.settlement_date, (first_payment - timedelta(days=1)).isoformat()),
     )
-    demo._step("18. coupons paid exactly to the holders of record; the bond redeems at maturity")
+    demo._step("17. coupons paid exactly to the holders of record; the bond redeems at maturity")
     bond.cash.bank.send(
         cb.issue_cash(bond.cash.bank.did, bond.cash.token_id, govt.did, _amount("40000000.00"))
     )

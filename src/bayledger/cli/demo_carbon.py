@@ -1,4 +1,4 @@
-"""Demo step 15 (HK zone): the carbon-credit registry.
+"""Demo step 14 (HK zone): the carbon-credit registry.
 
 Governance makes the HKMA the carbon registrar and trusts it to accredit verifiers; it accredits Green
 Review HK with a W3C ``CarbonVerifierCredential``; a credit type, a class and a project are registered; the
@@ -48,12 +48,12 @@ def _units(text: str) -> int:
 
 
 def carbon_registry(client: Client, keys: Keyring, out_dir: Path) -> None:
-    """Step 15: registry set-up by governance, issuance, retirement with certificate, refusals."""
+    """Step 14: registry set-up by governance, issuance, retirement with certificate, refusals."""
     names = ("hkma", "hkbank", "reviewer", "carbondev", "alice")
     w = {n: Wallet(client, [keys.load(n, DEMO_PASSPHRASE)]) for n in names}
     hkma, reviewer, dev, alice = w["hkma"], w["reviewer"], w["carbondev"], w["alice"]
 
-    demo._step("15. carbon registry: a serial-numbered batch, a retirement certificate, no double counting")
+    demo._step("14. carbon registry: a serial-numbered batch, a retirement certificate, no double counting")
     demo._expect_refused(
         "hkma registering a credit type before governance made it the registrar",
         lambda: hkma.send(cb.register_credit_type(hkma.did, "C", "Carbon", "tCO2e", PRECISION)),

@@ -142,7 +142,7 @@ class _Kyc:
 
 
 def identity_and_governance(client: Client, keys: Keyring) -> BondDemo:
-    """Steps 7-14 of the HK zone; returns the settled green bond for step 17."""
+    """Steps 7-13 of the HK zone; returns the settled green bond for steps 16 and 17."""
     from bayledger.cli import demo_bonds, demo_cash  # they import this module's helpers
 
     w = {n: Wallet(client, [keys.load(n, DEMO_PASSPHRASE)]) for n in ("hkma", "hkbank", "reviewer", "mlbank")}

@@ -62,7 +62,7 @@ def use_of_proceeds_and_impact(
     ledger = issuer.client.get_bond_allocations(bond_id)
     currency, proceeds = ledger["currency"], ledger["proceeds"]
     decimals = cb.decimals_of(currency)
-    demo._step("17. use of proceeds: two green projects with HK Taxonomy codes, allocations, verified impact")
+    demo._step("16. use of proceeds: two green projects with HK Taxonomy codes, allocations, verified impact")
     _register_projects(issuer, currency, proceeds)
     solar_amount, building_amount = proceeds * 3 // 8, proceeds // 2
     demo._expect_refused(

@@ -12,12 +12,14 @@ from bayledger import __version__
 from bayledger.cli import bonds as bonds_cli
 from bayledger.cli import carbon as carbon_cli
 from bayledger.cli import cash as cash_cli
+from bayledger.cli import data as data_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
 from bayledger.cli import impact as impact_cli
 from bayledger.cli import keys as keys_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
+from bayledger.cli import vault as vault_cli
 from bayledger.cli import vc as vc_cli
 from bayledger.cli import wallet as wallet_cli
 from bayledger.cli.common import (
@@ -52,6 +54,8 @@ app.add_typer(cash_cli.app, name="cash")
 app.add_typer(bonds_cli.app, name="bonds")
 app.add_typer(impact_cli.app, name="impact")
 app.add_typer(carbon_cli.app, name="carbon")
+app.add_typer(data_cli.app, name="data")
+app.add_typer(vault_cli.app, name="vault")
 
 
 @app.callback()

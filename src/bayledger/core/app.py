@@ -14,6 +14,7 @@ from bayledger.core.modules.bonds import MODULE as BONDS
 from bayledger.core.modules.carbon import MODULE as CARBON
 from bayledger.core.modules.cash import MODULE as CASH
 from bayledger.core.modules.claims import MODULE as CLAIMS
+from bayledger.core.modules.datamobility import MODULE as DATAMOBILITY
 from bayledger.core.modules.governance import MODULE as GOVERNANCE
 from bayledger.core.modules.identity import MODULE as IDENTITY
 from bayledger.core.modules.impact import MODULE as IMPACT
@@ -30,6 +31,7 @@ DEFAULT_MODULES: tuple[Module, ...] = (
     CARBON,
     BONDS,
     IMPACT,
+    DATAMOBILITY,
     GOVERNANCE,
 )
 

@@ -439,6 +439,42 @@ class Client:
         answer: dict[str, Any] = self._get(f"/v1/impact/holders/{_seg(did)}", bond_id=bond_id)
         return answer
 
+    # --- datamobility -------------------------------------------------------------------------------
+
+    def list_data_records(
+        self, kind: str, offset: int = 0, limit: int = 50, **filters: str
+    ) -> dict[str, Any]:
+        """A page of ``assets|consents|filings|requests|grants|fingerprints``, filtered on equal fields."""
+        answer: dict[str, Any] = self._get(
+            f"/v1/datamobility/{_seg(kind)}", **_page(offset, limit, **filters)
+        )
+        return answer
+
+    def get_data_record(self, kind: str, ident: str) -> dict[str, Any]:
+        """One data-mobility record (a consent carries ``status_now``)."""
+        answer: dict[str, Any] = self._get(f"/v1/datamobility/{_seg(kind)}/{_seg(ident)}")
+        return answer
+
+    def check_document(self, fingerprint_id: str, presented_hash: str) -> dict[str, Any]:
+        """Read-only check of a document hash against an anchored fingerprint: ``{match, reason, …}``."""
+        path = f"/v1/datamobility/fingerprints/{_seg(fingerprint_id)}/check"
+        answer: dict[str, Any] = self._get(path, hash=presented_hash)
+        return answer
+
+    def get_access_log(self, offset: int = 0, limit: int = 50, **filters: str) -> dict[str, Any]:
+        """A page of the data-mobility access log with ``chain_intact``."""
+        answer: dict[str, Any] = self._get("/v1/datamobility/audit", **_page(offset, limit, **filters))
+        return answer
+
+    def export_access_log(self, fmt: str = "csv") -> str:
+        """The whole access log as CSV or JSON text."""
+        return self._request("GET", "/v1/datamobility/audit/export", params={"format": fmt}).text
+
+    def get_subject_view(self, did: str) -> dict[str, Any]:
+        """A data subject's consents, recipients, purposes, transfers and log entries."""
+        answer: dict[str, Any] = self._get(f"/v1/datamobility/subjects/{_seg(did)}")
+        return answer
+
 
 def iter_sse(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
     """Parse SSE lines into the JSON ``data`` of each event; comments (keepalives) are skipped."""
