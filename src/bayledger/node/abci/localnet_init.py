@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -138,6 +139,44 @@ def init_localnet(
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return manifest
+
+
+def add_node(directory: Path) -> dict[str, Any]:
+    """Add a non-validator (full) node to a localnet: fresh CometBFT keys, the same two genesis documents,
+    every existing node as a peer, a copy of node0's keyring. It becomes a validator only if governance
+    adopts a validator set naming its key (``validator_public_key`` in the returned node entry, base64).
+    """
+    path = directory / MANIFEST
+    manifest = json.loads(path.read_text())
+    nodes: list[dict[str, Any]] = manifest["nodes"]
+    index = len(nodes)
+    name = f"node{index}"
+    comet_home = directory / name / "cometbft"
+    subprocess.run([require_cometbft(), "init", "--home", str(comet_home)], check=True, capture_output=True)
+    node: dict[str, Any] = {
+        "name": name,
+        "home": name,
+        "comet_home": f"{name}/cometbft",
+        "node_id": _node_id(comet_home),
+        "validator_public_key": base64.b64encode(_validator_key(comet_home)).decode(),
+        **node_ports(int(manifest["base_port"]), index),
+    }
+    first = directory / nodes[0]["home"]
+    home = directory / name
+    (home / "data").mkdir(parents=True, exist_ok=True)
+    shutil.copy(NodeHome(first).genesis_path, NodeHome(home).genesis_path)
+    shutil.copytree(first / "keys", home / "keys")
+    write_config(home, NodeConfig(api_port=node["api_port"]))
+    shutil.copy(
+        directory / nodes[0]["comet_home"] / "config" / "genesis.json", comet_home / "config" / "genesis.json"
+    )
+    peers = ",".join(f"{p['node_id']}@127.0.0.1:{p['p2p_port']}" for p in nodes)
+    config_path = comet_home / "config" / "config.toml"
+    settings = _comet_settings(node, peers, int(manifest["timeout_commit_ms"]))
+    config_path.write_text(patch_toml(config_path.read_text(), settings))
+    nodes.append(node)
+    path.write_text(json.dumps(manifest, indent=2))
+    return node
 
 
 def _genesis(

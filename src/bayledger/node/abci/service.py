@@ -161,35 +161,43 @@ class CometNodeService(IdentityQueries):
         return status
 
     def prove(self, module: str, kind: str, ident: str) -> dict[str, Any]:
-        """A proof answer whose header is committed by CometBFT: ``cometbft.signed_header`` of height
-        ``height + 1`` (its ``app_hash`` is our state root after ``height``), that height's validator set
-        and every validator-set hand-over since genesis (``cometbft.light`` verifies it all)."""
+        """A proof answer whose state root is committed by CometBFT's validators.
+
+        ``cometbft.signed_header`` is CometBFT's header of height ``height + 1`` (its ``app_hash`` is our
+        state root after ``height``), or of ``height`` itself when block ``height`` changed no state (an
+        empty block after the last change: CometBFT makes no further block until a tx comes), with every
+        validator-set hand-over since genesis; ``cometbft.light`` verifies it all.
+        """
         answer = super().prove(module, kind, ident)
         height = int(answer["height"])
         if height == 0:
             raise NotFoundError("the chain has no block yet: nothing committed a state root")
-        comet_height = height + 1
-        signed = self._wait_commit(comet_height)
+        comet_height = self._committing_height(height, str(answer["app_hash"]))
         answer["cometbft"] = {
             "height": comet_height,
-            "signed_header": signed,
-            "validators": self.rpc.validators(comet_height),
+            "signed_header": self.rpc.commit(comet_height)["signed_header"],
             "hand_overs": self._hand_overs(comet_height),
         }
         return answer
 
-    def _wait_commit(self, height: int) -> dict[str, Any]:
+    def _committing_height(self, height: int, app_hash: str) -> int:
+        """The CometBFT height whose header carries our app hash after ``height``: ``height + 1`` once it
+        exists; ``height`` when our block ``height`` left the state of ``height - 1`` unchanged."""
+        previous = self.get_block(height - 1)["header"]["app_hash"] if height > 1 else None
         deadline = time.monotonic() + self.proof_wait_seconds
         while True:
             try:
-                if self.rpc.latest_height() >= height:
-                    signed: dict[str, Any] = self.rpc.commit(height)["signed_header"]
-                    return signed
+                latest = self.rpc.latest_height()
             except RpcError as exc:
                 if time.monotonic() >= deadline:
                     raise ConsensusUnavailableError(str(exc)) from None
+                latest = 0
+            if latest >= height + 1:
+                return height + 1
+            if previous == app_hash and latest >= height:
+                return height
             if time.monotonic() >= deadline:
-                raise TimeoutWaitingError(f"CometBFT has not committed height {height} yet")
+                raise TimeoutWaitingError(f"CometBFT has not committed height {height + 1} yet")
             time.sleep(0.1)
 
     def _hand_overs(self, up_to: int) -> list[dict[str, Any]]:
