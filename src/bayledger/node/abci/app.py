@@ -95,7 +95,7 @@ def validator_updates(
     old = {v.public_key: v.power for v in before if v.key_type == "ed25519"}
     new = {v.public_key: v.power for v in after if v.key_type == "ed25519"}
     if len(new) != len(after):
-        log.error("the adopted validator set names non-Ed25519 keys; CometBFT can apply only its Ed25519 keys")
+        log.error("the adopted validator set names non-Ed25519 keys; CometBFT applies only the Ed25519 ones")
     if not new:
         log.error("the adopted validator set has no Ed25519 key; CometBFT keeps its current set")
         return []
