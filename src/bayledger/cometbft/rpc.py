@@ -59,12 +59,14 @@ class CometRpc:
         result: dict[str, Any] = self.call("commit", height=str(height))
         return result
 
-    def validators(self, height: int) -> list[dict[str, Any]]:
-        """``/validators``: the whole validator set of ``height`` (all pages)."""
+    def validators(self, height: int | None = None) -> list[dict[str, Any]]:
+        """``/validators``: the whole validator set of ``height`` (all pages); without a height, the set
+        that signs the next block (CometBFT answers ``latest + 1``)."""
         out: list[dict[str, Any]] = []
         page = 1
+        at = {} if height is None else {"height": str(height)}
         while True:
-            result = self.call("validators", height=str(height), page=str(page), per_page="100")
+            result = self.call("validators", page=str(page), per_page="100", **at)
             out.extend(result["validators"])
             if len(out) >= int(result["total"]) or not result["validators"]:
                 return out
