@@ -33,8 +33,13 @@ def require_cometbft() -> None:
 
 
 def free_base_port(nodes: int) -> int:
-    """A base port whose ``nodes * PORTS_PER_NODE`` ports on 127.0.0.1 are all free now."""
-    for base in range(31000 + (int(time.time()) % 50) * 400, 60000, 400):
+    """A base port whose ``nodes * PORTS_PER_NODE`` ports on 127.0.0.1 are all free now.
+
+    Below Linux's ephemeral range (32768+): there an outgoing connection of one node could take the
+    listening port of a node not started yet.
+    """
+    start = 20000 + (int(time.time()) % 30) * 400
+    for base in [*range(start, 32000, 400), *range(20000, start, 400)]:
         ports = range(base, base + (nodes + 2) * PORTS_PER_NODE)
         if all(_free(port) for port in ports):
             return base

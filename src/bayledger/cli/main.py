@@ -13,6 +13,7 @@ from bayledger.cli import cash as cash_cli
 from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
 from bayledger.cli import keys as keys_cli
+from bayledger.cli import localnet as localnet_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
 from bayledger.cli import vc as vc_cli
@@ -46,6 +47,8 @@ app.add_typer(gov_cli.app, name="gov")
 app.add_typer(vc_cli.app, name="vc")
 app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(cash_cli.app, name="cash")
+app.add_typer(localnet_cli.app, name="localnet")
+app.command("doctor")(localnet_cli.doctor)
 
 
 @app.callback()

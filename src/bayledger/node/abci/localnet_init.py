@@ -44,6 +44,23 @@ def node_ports(base_port: int, index: int) -> dict[str, int]:
     return {"p2p_port": first, "rpc_port": first + 1, "abci_port": first + 2, "api_port": first + 3}
 
 
+def check_ports(base_port: int, nodes: int) -> None:
+    """Refuse a port range reaching into the kernel's ephemeral range (outgoing connections could take a
+    listening port of a node not started yet) or beyond 65535."""
+    last = base_port + PORTS_PER_NODE * (nodes + 4)  # room for full nodes added later
+    if base_port < 1024 or last > 65535:
+        raise HomeError(f"ports {base_port}..{last} are outside 1024..65535")
+    try:
+        low, high = (int(p) for p in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return
+    if base_port <= high and last >= low:
+        raise HomeError(
+            f"ports {base_port}..{last} overlap the ephemeral port range {low}..{high}; choose a base "
+            f"port such that the range stays below {low} (the default 27000 does)"
+        )
+
+
 def rfc3339_ms(ms: int) -> str:
     """Milliseconds since the epoch as CometBFT's RFC 3339 UTC time."""
     moment = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC)
@@ -93,6 +110,7 @@ def init_localnet(
         raise HomeError("a localnet has 1 to 16 validators")
     if (directory / MANIFEST).exists():
         raise HomeError(f"{directory} already holds a localnet; stop it and remove the directory first")
+    check_ports(base_port, validators)
     binary = require_cometbft()
     directory.mkdir(parents=True, exist_ok=True)
     nodes: list[dict[str, Any]] = []
