@@ -9,59 +9,18 @@ import msgspec
 import pytest
 from google.protobuf import timestamp_pb2
 
+from abcikit import ALICE, BOB, GENESIS, NEWCOMER, VALIDATOR, init_request, make_app
 from bayledger.cometbft.proto.tendermint.abci import types_pb2 as abci
 from bayledger.cometbft.proto.tendermint.crypto import keys_pb2
 from bayledger.core import smt
 from bayledger.core.encoding import b64encode
 from bayledger.core.errors import InvalidSignatureError, NonceGapError
-from bayledger.core.genesis import Genesis, encode_genesis
 from bayledger.core.modules.governance.msgs import MsgSubmitProposal, MsgVote
 from bayledger.core.state_transition import TxResult
 from bayledger.node.abci.app import AbciApplication, comet_address
 from bayledger.node.abci.query import PROOF_OP_TYPE
 from bayledger.sdk import builders
-from corechain import GENESIS_TIME, Chain, content_hash, ed_key, make_genesis
-
-ALICE, BOB = ed_key(1), ed_key(2)
-VALIDATOR, NEWCOMER = ed_key(900), ed_key(901)
-
-
-def with_members(genesis: Genesis) -> Genesis:
-    members = [
-        {"did": k.did(), "name_en": n, "name_zh": n, "jurisdiction": "HK", "roles": ["bank"], "weight": 1}
-        for k, n in ((ALICE, "alice"), (BOB, "bob"))
-    ]
-    return msgspec.structs.replace(
-        genesis, app_state=dict(genesis.app_state, governance={"members": members})
-    )
-
-
-GENESIS = with_members(make_genesis([ALICE, BOB], validators=[(VALIDATOR, 10)]))
-
-
-def make_app(tmp_path: Path, genesis: Genesis = GENESIS) -> AbciApplication:
-    (tmp_path / "data").mkdir(exist_ok=True)
-    (tmp_path / "genesis.json").write_bytes(encode_genesis(genesis))
-    return AbciApplication(tmp_path, synchronous="NORMAL")
-
-
-def init_request(genesis: Genesis = GENESIS, **changes: Any) -> abci.RequestInitChain:
-    request = abci.RequestInitChain(
-        chain_id=genesis.chain_id,
-        validators=[
-            abci.ValidatorUpdate(pub_key=keys_pb2.PublicKey(ed25519=v.public_key), power=v.power)
-            for v in genesis.validators
-        ],
-        app_state_bytes=msgspec.json.encode(genesis),
-        initial_height=1,
-    )
-    for name, value in changes.items():
-        if name == "validators":
-            del request.validators[:]
-            request.validators.extend(value)
-        else:
-            setattr(request, name, value)
-    return request
+from corechain import GENESIS_TIME, Chain, content_hash
 
 
 def at(ms: int) -> timestamp_pb2.Timestamp:
