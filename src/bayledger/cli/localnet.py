@@ -125,7 +125,7 @@ def doctor() -> None:
     import hashlib
 
     found = find_cometbft()
-    checks = {
+    checks: dict[str, dict[str, Any]] = {
         "python": {"ok": sys.version_info >= (3, 11), "found": sys.version.split()[0]},
         "sm3": {"ok": "sm3" in hashlib.algorithms_available, "found": "hashlib (OpenSSL)"},
         "cometbft": {
@@ -142,9 +142,8 @@ def doctor() -> None:
     def render(data: dict[str, dict[str, Any]]) -> None:
         table = Table("check", "ok", "found")
         for name, check in data.items():
-            table.add_row(
-                name, "yes" if check["ok"] else "NO", str(check.get("path") or check["found"] or "-")
-            )
+            where = str(check["found"] or "-") + (f" at {check['path']}" if check.get("path") else "")
+            table.add_row(name, "yes" if check["ok"] else "NO", where)
         console.print(table)
         if not data["cometbft"]["ok"]:
             console.print(f"cometbft: {data['cometbft']['instruction']}")
