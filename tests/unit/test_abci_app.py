@@ -133,6 +133,12 @@ def test_proposals_with_a_refused_tx_are_rejected_and_not_proposed(app: AbciAppl
         abci.RequestPrepareProposal(txs=[good, reused, b"junk", other], max_tx_bytes=1_000_000, **common)
     )
     assert list(proposed.txs) == [good, other]
+    own = app.process_proposal(abci.RequestProcessProposal(txs=proposed.txs, hash=b"d" * 32, **common))
+    assert own.status == abci.ResponseProcessProposal.ACCEPT  # its own proposal, outcome reused
+    assert (
+        app.finalize_block(abci.RequestFinalizeBlock(txs=proposed.txs, hash=b"d" * 32, **common)).app_hash
+        == Chain(GENESIS).execute([good, other], time=GENESIS_TIME + 1000).app_hash
+    )
     small = app.prepare_proposal(
         abci.RequestPrepareProposal(txs=[good, other], max_tx_bytes=len(good), **common)
     )

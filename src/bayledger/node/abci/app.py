@@ -122,6 +122,7 @@ class AbciApplication:
         self.pending: PendingBlock | None = None
         self.proposals: dict[bytes, tuple[int, int, BlockOutcome]] = {}
         self.check_nonces: dict[str, int] = {}
+        self.prepared: tuple[BlockInput, BlockOutcome] | None = None
         self.failpoint = os.environ.get(FAILPOINT_ENV, "")
 
     # --- connection: info / query ----------------------------------------------------------------------
@@ -230,6 +231,7 @@ class AbciApplication:
             outcome = apply_block(self.app, self.db.writer_state, self.db.writer_tree, block, self.sig_cache)
             keep = [raw for raw, result in zip(txs, outcome.results, strict=True) if result.signer]
             if len(keep) == len(txs):
+                self.prepared = (block, outcome)  # this node processes its own proposal next
                 return abci.ResponsePrepareProposal(txs=txs)
             txs = keep
         return abci.ResponsePrepareProposal(txs=[])
@@ -240,8 +242,14 @@ class AbciApplication:
         block = self._block_input(
             request.height, timestamp_ms(request.time), bytes(request.proposer_address), txs
         )
+        prepared, self.prepared = self.prepared, None
         try:
-            outcome = apply_block(self.app, self.db.writer_state, self.db.writer_tree, block, self.sig_cache)
+            if prepared is not None and prepared[0] == block:
+                outcome = prepared[1]  # our own proposal, executed by PrepareProposal on the same state
+            else:
+                outcome = apply_block(
+                    self.app, self.db.writer_state, self.db.writer_tree, block, self.sig_cache
+                )
         except BlockTooLargeError:
             return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
         if any(not result.signer for result in outcome.results):

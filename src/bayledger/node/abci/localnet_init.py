@@ -104,8 +104,12 @@ def init_localnet(
     base_port: int = 27000,
     timeout_commit_ms: int = 300,
     genesis_time_ms: int | None = None,
+    accounts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Create the localnet in ``directory`` (which must not hold one); returns the manifest."""
+    """Create the localnet in ``directory`` (which must not hold one); returns the manifest.
+
+    ``accounts`` names extra Ed25519 genesis accounts (beside ``operator`` and the members).
+    """
     if not 1 <= validators <= 16:
         raise HomeError("a localnet has 1 to 16 validators")
     if (directory / MANIFEST).exists():
@@ -127,9 +131,10 @@ def init_localnet(
             }
         )
     genesis = _genesis(directory, nodes, chain_id, hash_algorithm, genesis_time_ms)
-    keys = {
-        name: generate_key("ed25519") for name in ["operator", *[f"member{i}" for i in range(validators)]]
-    }
+    names = ["operator", *[f"member{i}" for i in range(validators)], *accounts]
+    if len(set(names)) != len(names):
+        raise HomeError("an account name is given twice")
+    keys = {name: generate_key("ed25519") for name in names}
     genesis = msgspec.structs.replace(genesis, app_state=_app_state(keys, validators))
     genesis.validate()
     comet_genesis = _comet_genesis(directory / nodes[0]["comet_home"], genesis)
