@@ -25,6 +25,7 @@ from bayledger.cometbft.rpc import CometRpc
 from bayledger.core.modules.anchor.msgs import MsgCreateAnchor
 from bayledger.node.abci.app import FAILPOINT_ENV
 from bayledger.node.abci.localnet import Localnet
+from bayledger.node.replay import replay_database
 from bayledger.sdk import builders
 from bayledger.sdk.client import ApiError, Client
 from bayledger.sdk.wallet import Wallet
@@ -64,6 +65,9 @@ def test_all_four_reach_the_same_app_hash_after_a_burst(net: Localnet) -> None:
     app_hashes = {Client(net.api_url(i)).get_block(top)["header"]["app_hash"] for i in ALL}
     assert len(app_hashes) == 1
     assert {Client(net.api_url(i)).list_anchors()["total"] for i in ALL} == {120}
+    audit = replay_database(net.home(1))  # re-executes node1's stored blocks beside the live node
+    assert audit.ok, audit.to_dict()
+    assert audit.blocks >= top and audit.txs >= 120
 
 
 def test_a_tx_sent_to_every_node_is_committed_once(net: Localnet) -> None:
