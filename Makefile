@@ -49,6 +49,7 @@ bench-quick: install  ## smaller benchmark run (< 2 minutes)
 	$(PY) bench/throughput.py --quick
 
 COMETBFT_VERSION := v0.38.26
+GO ?= $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null)
 GRPCIO_TOOLS_VERSION := 1.85.1
 
 cometbft: install  ## CometBFT (pinned) into .venv/bin with go install, unless that version is already on PATH
@@ -57,9 +58,9 @@ cometbft: install  ## CometBFT (pinned) into .venv/bin with go install, unless t
 	elif [ "$$($(VENV)/bin/cometbft version 2>/dev/null)" = "$(COMETBFT_VERSION:v%=%)" ]; then \
 	  echo "cometbft $(COMETBFT_VERSION) found at $(VENV)/bin/cometbft"; \
 	else \
-	  command -v go >/dev/null 2>&1 || { echo "Go >= 1.22 is needed to install CometBFT (apt-get install golang-go)"; exit 1; }; \
+	  [ -n "$(GO)" ] || { echo "Go >= 1.22 is needed to install CometBFT (apt-get install golang-go)"; exit 1; }; \
 	  echo "installing cometbft $(COMETBFT_VERSION) with go install"; \
-	  GOBIN="$(abspath $(VENV))/bin" go install github.com/cometbft/cometbft/cmd/cometbft@$(COMETBFT_VERSION); \
+	  GOBIN="$(abspath $(VENV))/bin" $(GO) install github.com/cometbft/cometbft/cmd/cometbft@$(COMETBFT_VERSION); \
 	fi
 
 cometbft-proto: install  ## regenerate src/bayledger/cometbft/proto from CometBFT's own .proto files

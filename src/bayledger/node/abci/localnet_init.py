@@ -108,7 +108,8 @@ def init_localnet(
 ) -> dict[str, Any]:
     """Create the localnet in ``directory`` (which must not hold one); returns the manifest.
 
-    ``accounts`` names extra Ed25519 genesis accounts (beside ``operator`` and the members).
+    ``accounts`` names extra genesis accounts (beside ``operator`` and the members), ``NAME`` (Ed25519) or
+    ``NAME:sm2``.
     """
     if not 1 <= validators <= 16:
         raise HomeError("a localnet has 1 to 16 validators")
@@ -131,10 +132,11 @@ def init_localnet(
             }
         )
     genesis = _genesis(directory, nodes, chain_id, hash_algorithm, genesis_time_ms)
-    names = ["operator", *[f"member{i}" for i in range(validators)], *accounts]
-    if len(set(names)) != len(names):
+    specs = [("operator", "ed25519"), *[(f"member{i}", "ed25519") for i in range(validators)]]
+    specs += [(a.split(":")[0], a.split(":")[1] if ":" in a else "ed25519") for a in accounts]
+    if len({name for name, _ in specs}) != len(specs):
         raise HomeError("an account name is given twice")
-    keys = {name: generate_key("ed25519") for name in names}
+    keys = {name: generate_key(key_type) for name, key_type in specs}
     genesis = msgspec.structs.replace(genesis, app_state=_app_state(keys, validators))
     genesis.validate()
     comet_genesis = _comet_genesis(directory / nodes[0]["comet_home"], genesis)
