@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test lint typecheck layering pytest bench bench-quick clean cometbft cometbft-proto
+.PHONY: install system-deps demo test lint typecheck layering pytest bench bench-quick clean cometbft cometbft-proto bench-localnet
 
 system-deps:  ## Debian packages the project uses (openssl CLI for interop tests)
 	@command -v openssl >/dev/null 2>&1 || { \
@@ -47,6 +47,9 @@ bench: install  ## full benchmark report (JSON)
 
 bench-quick: install  ## smaller benchmark run (< 2 minutes)
 	$(PY) bench/throughput.py --quick
+
+bench-localnet: install cometbft  ## 4-validator CometBFT localnet against the embedded node (JSON, ~30 s)
+	$(PY) bench/localnet.py
 
 COMETBFT_VERSION := v0.38.26
 GO ?= $(shell command -v go 2>/dev/null || ls /usr/local/go/bin/go 2>/dev/null)

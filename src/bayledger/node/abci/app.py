@@ -120,7 +120,7 @@ class AbciApplication:
         self.feed = feed or EventFeed()
         self.sig_cache = BoundedSet()
         self.pending: PendingBlock | None = None
-        self.proposals: dict[bytes, tuple[int, int, BlockOutcome]] = {}
+        self.proposals: dict[bytes, tuple[BlockInput, BlockOutcome]] = {}
         self.check_nonces: dict[str, int] = {}
         self.prepared: tuple[BlockInput, BlockOutcome] | None = None
         self.failpoint = os.environ.get(FAILPOINT_ENV, "")
@@ -259,7 +259,7 @@ class AbciApplication:
                 block.height,
             )
             return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
-        self.proposals = {bytes(request.hash): (block.height, block.time, outcome)}
+        self.proposals = {bytes(request.hash): (block, outcome)}
         return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
 
     # --- execution and commit ----------------------------------------------------------------------------
@@ -274,10 +274,7 @@ class AbciApplication:
             raise RuntimeError(f"FinalizeBlock of height {block.height} on top of {self.store.height}")
         cached = self.proposals.pop(bytes(request.hash), None)
         self.proposals.clear()
-        if cached is not None and cached[:2] == (block.height, block.time):
-            outcome = cached[2]
-        else:
-            outcome = self._execute(block)
+        outcome = cached[1] if cached is not None and cached[0] == block else self._execute(block)
         before = validators_at(self.app, self.db.writer_state)
         after = outcome.next_validators
         header = compute_block_header(self.app, block, outcome, before)
