@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import signal
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -110,7 +111,8 @@ def test_one_validator_killed_the_chain_goes_on_and_it_catches_up(net: Localnet)
 def test_two_of_four_killed_the_chain_halts_without_forking_and_resumes(net: Localnet) -> None:
     net.stop_node(2, signal.SIGKILL)
     net.stop_node(3, signal.SIGKILL)
-    halted_at = height(net, 0)
+    time.sleep(1.0)  # a block all four had already voted for may still land
+    halted_at = wait_until(lambda: height(net, 0) == height(net, 1) and height(net, 0), 10, "0 and 1 agree")
     member = wallet(net, 1, "member1")
     raw = anchor_tx(member, "while-halted", member.next_nonce())
     tx_hash = member.client.submit(raw, wait=False)["hash"]  # CheckTx passes: it waits in the mempool
@@ -118,13 +120,13 @@ def test_two_of_four_killed_the_chain_halts_without_forking_and_resumes(net: Loc
     for _ in range(30):  # 3 s: far longer than a block takes with 3 of 4 validators
         assert height(net, 0) == halted_at and height(net, 1) == halted_at
         assert rpc.latest_height() == halted_at
-        wait_until(lambda: True, 0.1, "a pause")
+        time.sleep(0.1)
     with pytest.raises(ApiError):
         Client(net.api_url(0)).get_tx(tx_hash)
     assert block_hashes(net, 0, range(1, halted_at + 1)) == block_hashes(net, 1, range(1, halted_at + 1))
     net.start_node(3)  # three of four again: more than 2/3 of the power
     committed = wait_until(lambda: Client(net.api_url(0)).get_tx(tx_hash), 90, "the waiting tx committed")
-    assert committed["code"] == 0 and committed["height"] == halted_at + 1
+    assert committed["code"] == 0 and committed["height"] > halted_at
     net.start_node(2)
     top = committed["height"]
     wait_heights(net, ALL, top, timeout=90)
@@ -139,7 +141,7 @@ def test_an_app_killed_mid_block_recovers_through_the_handshake(net: Localnet) -
     net.start_comet(3)
     member = wallet(net, 0, "member0")
     result = member.send(_anchor(member, "kill-9"))
-    assert result["height"] == before + 1
+    assert result["height"] >= before + 1  # (a pending empty block may come first)
     wait_until(lambda: not net.running("node3/app"), 30, "node3's app to kill itself mid-block")
     net.stop_process("node3/cometbft")
     conn = open_for_reading(net.home(3) / "data" / "node.sqlite3")
@@ -147,9 +149,10 @@ def test_an_app_killed_mid_block_recovers_through_the_handshake(net: Localnet) -
     conn.close()
     assert int(stored) == before  # the executed block was not half-written
     net.start_node(3)  # no failpoint now: CometBFT's handshake replays block before + 1
-    wait_heights(net, ALL, before + 1, timeout=90)
-    assert block_hashes(net, 3, range(1, before + 2)) == block_hashes(net, 0, range(1, before + 2))
-    assert Client(net.api_url(3)).get_tx(result["hash"])["height"] == before + 1
+    top = result["height"]
+    wait_heights(net, ALL, top, timeout=90)
+    assert block_hashes(net, 3, range(1, top + 1)) == block_hashes(net, 0, range(1, top + 1))
+    assert Client(net.api_url(3)).get_tx(result["hash"])["height"] == top
 
 
 def test_rest_proofs_from_any_node_verify_with_the_cometbft_light_client(net: Localnet) -> None:
