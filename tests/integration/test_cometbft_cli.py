@@ -86,8 +86,12 @@ def test_localnet_commands_and_the_cli_against_any_node(tmp_path: Path) -> None:
         rows = json.loads(run("--json", "localnet", "status", "--dir", str(directory)).stdout)
         assert len({row["app_hash"] for row in rows if row["height"] == created["height"] + 1}) <= 1
         assert {row["name"] for row in rows} == {"node0", "node1", "node2", "node3"}
+        run("localnet", "stop", "--dir", str(directory))
+        after = json.loads(run("--json", "localnet", "status", "--dir", str(directory)).stdout)
+        assert not any(row["app"] or row["cometbft"] for row in after)
+        again = json.loads(run("--json", "localnet", "start", "--dir", str(directory)).stdout)
+        assert all(row["height"] >= created["height"] for row in again)  # resumed, nothing lost
+        assert len({row["app_hash"] for row in again if row["height"] == again[0]["height"]}) == 1
     finally:
         stopped = json.loads(run("--json", "localnet", "stop", "--dir", str(directory)).stdout)
     assert stopped["stopped"] == ["node0", "node1", "node2", "node3"]
-    after = json.loads(run("--json", "localnet", "status", "--dir", str(directory)).stdout)
-    assert not any(row["app"] or row["cometbft"] for row in after)
