@@ -9,6 +9,7 @@ validator sets a light client needs (``cometbft.light``).
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from typing import Any
@@ -46,8 +47,13 @@ def rejected_error(codespace: str, code: int, message: str) -> LedgerError:
             Exception.__init__(error, message)
             error.message = message
             return error
-    generic = type("RemoteTxRejectedError", (TxRejectedError,), {"codespace": codespace, "code": code})
-    return generic(message)  # type: ignore[no-any-return]
+    return _generic_error(codespace, code)(message)
+
+
+@functools.cache
+def _generic_error(codespace: str, code: int) -> type[TxRejectedError]:
+    """A rejection class for a ``(codespace, code)`` this build does not know (a newer node's)."""
+    return type("RemoteTxRejectedError", (TxRejectedError,), {"codespace": codespace, "code": code})
 
 
 def _all_subclasses(cls: type[LedgerError]) -> list[type[LedgerError]]:
