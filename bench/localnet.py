@@ -44,7 +44,7 @@ from bayledger.sdk import builders
 from bayledger.sdk.client import ApiError, Client
 
 PASSPHRASE = "bench-only-passphrase"
-SENDERS = 8
+SENDERS = 16
 BLOCK_MS = 200
 DEADLINE_S = 120.0
 
@@ -198,7 +198,7 @@ def _wait_health(url: str, seconds: float = 30.0) -> None:
 def main() -> None:
     """Run both measurements and print the JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--txs-per-sender", type=int, default=100)
+    parser.add_argument("--txs-per-sender", type=int, default=80)
     args = parser.parse_args()
     cometbft = require_cometbft()
     with tempfile.TemporaryDirectory() as scratch:
