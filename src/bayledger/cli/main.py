@@ -17,6 +17,7 @@ from bayledger.cli import gov as gov_cli
 from bayledger.cli import identity as identity_cli
 from bayledger.cli import impact as impact_cli
 from bayledger.cli import keys as keys_cli
+from bayledger.cli import localnet as localnet_cli
 from bayledger.cli import query as query_cli
 from bayledger.cli import tx as tx_cli
 from bayledger.cli import vault as vault_cli
@@ -56,6 +57,8 @@ app.add_typer(impact_cli.app, name="impact")
 app.add_typer(carbon_cli.app, name="carbon")
 app.add_typer(data_cli.app, name="data")
 app.add_typer(vault_cli.app, name="vault")
+app.add_typer(localnet_cli.app, name="localnet")
+app.command("doctor")(localnet_cli.doctor)
 
 
 @app.callback()

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from bayledger.cometbft.proofs import verify_cometbft_answer
 from bayledger.core import smt
 from bayledger.core.app import DEFAULT_MODULES
 from bayledger.core.block import BlockHeader, CommitSignature, SignedHeader
@@ -59,8 +60,11 @@ def verify_proof_answer(
     The header is checked against the validator set trusted at its height: the genesis set, followed
     through the answer's ``validator_changes`` (each hand-over committed by the set before it). Raises
     LightClientError when a hand-over or the header is not committed by the set it should be, when the proof
-    does not lead to its app hash, or when the value shown differs from the bytes proven.
+    does not lead to its app hash, or when the value shown differs from the bytes proven. An answer of a
+    CometBFT network node (with ``cometbft`` evidence) is checked by the CometBFT light client instead.
     """
+    if answer.get("cometbft") is not None:  # a CometBFT network: its validators commit the header
+        return verify_cometbft_answer(genesis, answer)
     if answer.get("header") is None:
         raise LightClientError("the answer has no signed header (the chain has no block yet)")
     signed = msgspec.convert(

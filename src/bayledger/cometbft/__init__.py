@@ -1,0 +1,1 @@
+"""CometBFT integration pieces shared by the node and the SDK: protobuf types, framing, RPC, light client."""
