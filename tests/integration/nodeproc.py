@@ -34,6 +34,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_block(count: int) -> int:
+    """The first of ``count`` consecutive TCP ports that are all free on 127.0.0.1 right now, below the
+    ephemeral range (so an outgoing connection cannot take one of them between the check and the use)."""
+    start = 20_000 + (os.getpid() * 37) % 9_000
+    for base in range(start, start + 3_000, count + 3):
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no block of {count} free ports found")
+
+
 def cli_command() -> list[str]:
     """The installed ``bayledger`` entry point of this interpreter (``python -m`` if it is not installed)."""
     script = Path(sys.executable).with_name("bayledger")

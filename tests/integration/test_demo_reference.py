@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from nodeproc import cli_command, cli_env, free_port
+from nodeproc import cli_command, cli_env, free_port_block
 
 from bayledger.core.finance import compute_coupon_schedule, parse_date, round_half_even
 from bayledger.sdk.cash import format_amount
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_demo_runs_the_reference_green_bond_end_to_end(tmp_path: Path) -> None:
-    port = free_port()
+    port = free_port_block(5)  # the two zones and two vaults use port .. port + 3
     done = subprocess.run(
         [*cli_command(), "demo", "--workdir", str(tmp_path / "demo"), "--port", str(port)],
         env=cli_env(),
