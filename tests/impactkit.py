@@ -23,6 +23,7 @@ from bayledger.core.modules.impact.msgs import (
     MsgVerifyImpactReport,
 )
 from bayledger.core.modules.impact.state import IndicatorValue, TaxonomyCode
+from bayledger.core.msg import Module
 from bayledger.core.state_transition import check_invariants
 from bayledger.keys import SigningKey
 from bondseed import MsgSeedBond, MsgSeedFramework, MsgSeedHolding, green_terms, isin, seed_module
@@ -186,9 +187,9 @@ def ok(chain: Chain, key: SigningKey, msgs: list[Any]) -> Any:
     return result
 
 
-def prepared_chain() -> Chain:
+def prepared_chain(extra_modules: tuple[Module, ...] = ()) -> Chain:
     """The zone with REVIEWER accredited, framework GBF-000001 and BOND held by ALICE and BOB."""
-    chain = Chain(impact_genesis(), modules=MODULES)
+    chain = Chain(impact_genesis(), modules=(*MODULES, *extra_modules))
     ok(chain, ACCREDITOR, [reviewer_credential(REVIEWER, 1)])
     categories = ["renewable-energy", "green-buildings"]
     ok(chain, ISSUER, [MsgSeedFramework(ISSUER.did(), "GBF-000001", categories), seed_bond()])

@@ -3,17 +3,21 @@ Every refused message has its typed code and changes nothing but the signer's no
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
 import pytest
 
 from bayledger.core import smt
-from bayledger.core.finance import compute_date_of_day
+from bayledger.core.context import Context
+from bayledger.core.finance import compute_date_of_day, compute_day_of_date
 from bayledger.core.light import verify_state
 from bayledger.core.modules.accounts.state import account_key
 from bayledger.core.modules.bonds.terms import compute_bond_id
 from bayledger.core.modules.cash.keeper import compute_day
+from bayledger.core.modules.claims.keeper import register_project_period_claim
+from bayledger.core.modules.claims.state import get_claim
 from bayledger.core.modules.impact import MODULE as IMPACT
 from bayledger.core.modules.impact.errors import InvalidImpactMsgError
 from bayledger.core.modules.impact.msgs import (
@@ -37,6 +41,7 @@ from bayledger.core.modules.impact.state import (
     list_financed_projects,
     list_financing_bonds,
 )
+from bayledger.core.msg import Module, Msg, Route
 from bayledger.keys import SigningKey
 from bondseed import green_terms
 from corechain import Chain, content_hash, ed_key, sign_header
@@ -348,7 +353,21 @@ def test_submit_and_verify_a_report(chain: Chain) -> None:
     ]
     assert get_project(chain.state, "C01-001").report_count == 1  # type: ignore[union-attr]
     reviewed = ok(chain, REVIEWER, [verify("C01-001/R0001")])
-    assert reviewed.events[0]["verdict"] == "verified" and reviewed.events[0]["reviewer"] == REVIEWER.did()
+    claimed, verified = reviewed.events
+    assert (verified["type"], verified["verdict"], verified["reviewer"]) == (
+        "impact/EventVerifyImpactReport",
+        "verified",
+        REVIEWER.did(),
+    )
+    # the verified ex-post tonnes are one claim of the shared registry, over the carbon project and period
+    assert (claimed["type"], verified["claim_id"]) == ("claims/EventRegisterClaim", claimed["claim_id"])
+    claim = get_claim(chain.state, claimed["claim_id"])
+    assert claim is not None and (claim.project_ref, claim.quantity, claim.unit, claim.source) == (
+        "VCS-1234",  # the carbon registry project it names
+        12_345_678,
+        "tCO2e/1000",
+        "impact/C01-001/R0001",
+    )
     found = get_report(chain.state, "C01-001/R0001")
     assert found == ImpactReport(
         report_id="C01-001/R0001",
@@ -364,7 +383,53 @@ def test_submit_and_verify_a_report(chain: Chain) -> None:
         reviewer=REVIEWER.did(),
         review_hash=content_hash(600),
         reviewed_height=chain.height,
+        claim_id=claimed["claim_id"],
     )
+
+
+class MsgPriorClaim(Msg, frozen=True, tag="priorclaim/MsgPriorClaim"):
+    """Stands in for another instrument (a carbon retirement of a vintage) claiming a project's tonnes."""
+
+    project_ref: str
+    period_start: int
+    period_end: int
+
+
+def _process_prior_claim(ctx: Context, msg: MsgPriorClaim) -> None:
+    register_project_period_claim(
+        ctx,
+        claimant=ctx.signer,
+        project_ref=msg.project_ref,
+        period_start=msg.period_start,
+        period_end=msg.period_end,
+        quantity=1_000,
+        unit="tCO2e/1000",
+        source="carbon/retirement",
+    )
+
+
+PRIOR_CLAIM = Module(
+    name="priorclaim", routes=(Route(MsgPriorClaim, _process_prior_claim, lambda msg: None),)
+)
+
+
+def test_verified_tonnes_already_claimed_elsewhere_are_refused_claims_3() -> None:
+    """A project that is carbon project C05-001 claims its verified ex-post tonnes under that carbon
+    project; when another instrument already claimed an overlapping period the verification fails
+    claims/3 and nothing changes; an ex-ante report claims nothing."""
+    chain = prepared_chain((PRIOR_CLAIM,))
+    day = compute_day_of_date(date(2023, 3, 1))
+    ok(chain, OTHER, [MsgPriorClaim(project_ref="C05-001", period_start=day, period_end=day + 30)])
+    ok(chain, ISSUER, [project("C05-001", carbon_project_ref="C05-001")])
+    ok(chain, ISSUER, [report({"ghg-emissions-avoided": 1_000_000}, "C05-001")])
+    before = dict(chain.state.data)
+    result = run(chain, REVIEWER, [verify("C05-001/R0001")])
+    assert (result.codespace, result.code) == ("claims", 3), result.log
+    changed = {k for k in set(before) | set(chain.state.data) if before.get(k) != chain.state.data.get(k)}
+    assert changed == {account_key(REVIEWER.did())}
+    ok(chain, ISSUER, [report({"ghg-emissions-avoided": 5}, "C05-001", basis="ex-ante")])
+    verified = ok(chain, REVIEWER, [verify("C05-001/R0002")]).events
+    assert [(e["type"], e["claim_id"]) for e in verified] == [("impact/EventVerifyImpactReport", "")]
 
 
 def test_report_by_another_than_the_owner_is_impact_5_unknown_project_4(chain: Chain) -> None:

@@ -48,3 +48,4 @@ class EventVerifyImpactReport(Event, frozen=True, tag="impact/EventVerifyImpactR
     reviewer: str
     verdict: str
     review_hash: str
+    claim_id: str = ""

@@ -9,9 +9,10 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from bayledger.core.context import Context
-from bayledger.core.finance import compute_date_of_day, compute_day_of_date, format_date
+from bayledger.core.finance import compute_date_of_day, compute_day_of_date, format_date, parse_date
 from bayledger.core.modules.bonds.state import ACTIVE, REDEEMED, Bond, get_bond, get_framework
 from bayledger.core.modules.cash.keeper import compute_day
+from bayledger.core.modules.claims.keeper import register_project_period_claim
 from bayledger.core.modules.impact.errors import (
     AllocationBeforeSettlementError,
     AllocationExceedsProceedsError,
@@ -38,7 +39,7 @@ from bayledger.core.modules.impact.events import (
     EventSubmitImpactReport,
     EventVerifyImpactReport,
 )
-from bayledger.core.modules.impact.indicators import BASIS_EX_POST
+from bayledger.core.modules.impact.indicators import BASIS_EX_POST, GHG_AVOIDED, GHG_CLAIM_UNIT
 from bayledger.core.modules.impact.msgs import (
     MsgAllocateProceeds,
     MsgRegisterProject,
@@ -50,6 +51,7 @@ from bayledger.core.modules.impact.state import (
     MAX_LEDGER_ENTRIES,
     STATUS_REJECTED,
     STATUS_REPORTED,
+    STATUS_VERIFIED,
     Allocation,
     BondAllocations,
     ImpactReport,
@@ -254,12 +256,16 @@ def process_verify_impact_report(ctx: Context, msg: MsgVerifyImpactReport) -> No
     if msg.reviewer == project.owner:
         raise SelfReviewError(report.report_id)
 
+    claim_id = ""
+    if msg.verdict == STATUS_VERIFIED:
+        claim_id = claim_avoided_emissions(ctx, project, report)  # claims/3 when the tonnes are claimed
     reviewed = replace(
         report,
         status=msg.verdict,
         reviewer=msg.reviewer,
         review_hash=msg.review_hash,
         reviewed_height=ctx.height,
+        claim_id=claim_id,
     )
     set_report(ctx.store, reviewed)
 
@@ -270,5 +276,31 @@ def process_verify_impact_report(ctx: Context, msg: MsgVerifyImpactReport) -> No
             reviewer=msg.reviewer,
             verdict=msg.verdict,
             review_hash=msg.review_hash,
+            claim_id=claim_id,
         )
+    )
+
+
+def compute_claim_project_ref(project: Project) -> str:
+    """The claims-registry project of a green project: its carbon registry project when it names one (so a
+    bond's avoided tonnes and that project's carbon credits are one claim space), else ``impact:<id>``."""
+    return project.carbon_project_ref or f"impact:{project.project_id}"
+
+
+def claim_avoided_emissions(ctx: Context, project: Project, report: ImpactReport) -> str:
+    """Register the GHG emissions avoided of a verified ex-post report as a project-period claim in the
+    shared claims registry and return its id ("" when the report claims no tonnes: ex-ante, or no GHG
+    indicator). Raises the claims errors (``claims/3`` overlapping) so the verification fails whole."""
+    avoided = sum(i.value for i in report.indicators if i.indicator == GHG_AVOIDED)
+    if report.basis != BASIS_EX_POST or avoided <= 0:
+        return ""
+    return register_project_period_claim(
+        ctx,
+        claimant=project.owner,
+        project_ref=compute_claim_project_ref(project),
+        period_start=compute_day_of_date(parse_date(report.period_start)),
+        period_end=compute_day_of_date(parse_date(report.period_end)),
+        quantity=avoided,
+        unit=GHG_CLAIM_UNIT,
+        source=f"impact/{report.report_id}",
     )

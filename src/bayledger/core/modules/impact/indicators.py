@@ -56,6 +56,11 @@ TAXONOMIES: dict[str, str] = {
 }
 """Taxonomies a use-of-proceeds entry may cite, each with its version and activity code."""
 
+GHG_AVOIDED = "ghg-emissions-avoided"
+GHG_CLAIM_UNIT = (
+    "tCO2e/1000"  # the claims-registry unit of a kg of CO2e, as the carbon registry's at precision 3
+)
+
 BASIS_EX_ANTE = "ex-ante"
 BASIS_EX_POST = "ex-post"
 REPORT_BASES = (BASIS_EX_ANTE, BASIS_EX_POST)

@@ -104,6 +104,7 @@ class ImpactReport(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     reviewer: Did = ""
     review_hash: str = ""
     reviewed_height: Height = 0
+    claim_id: str = ""  # the claims-registry claim of its verified ex-post GHG avoided ("" when none)
 
 
 def project_key(project_id: str) -> bytes:
