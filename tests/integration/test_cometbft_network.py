@@ -159,6 +159,7 @@ def test_rest_proofs_from_any_node_verify_with_the_cometbft_light_client(net: Lo
     member = wallet(net, 2, "member2")
     result = member.send(_anchor(member, "proof"))
     anchor_id = result["events"][0]["anchor_id"]
+    wait_heights(net, ALL, result["height"], timeout=30)  # every node has committed (and applied) the block
     for index in ALL:
         reader = wallet(net, index, "operator")
         assert reader.verified("anchor", "anchor", anchor_id)["id"] == anchor_id
