@@ -320,6 +320,15 @@ def test_cli_impact_commands(zone: Zone, tmp_path: Path, monkeypatch: pytest.Mon
     assert code == 0 and data["sections"][0]["totals"] == {"amount": "800000000.00"}
     code, text = run("impact-report", BOND, json_output=False)
     assert code == 0 and "6172.839" in text
+    pdf_path = tmp_path / "allocation.pdf"
+    code, text = run("allocation-report", BOND, "--pdf", str(pdf_path), json_output=False)
+    assert code == 0 and "wrote" in text
+    from pypdf import PdfReader
+
+    pdf_text = "".join(page.extract_text() for page in PdfReader(str(pdf_path)).pages)
+    assert "800,000,000.00" in pdf_text and "A0003" in pdf_text and "unallocated" in pdf_text
+    code, _ = run("impact-report", BOND, "--pdf", str(tmp_path / "no-such-dir" / "x.pdf"), json_output=False)
+    assert code == 5  # a local problem: the file cannot be written
     code, text = run("holder-impact", ALICE.did(), "--bond", BOND, "--verify", json_output=False)
     assert code == 0 and "verified: 10 records proven" in text and "2888.190" in text
     code, text = run("holder-impact", ALICE.did(), "--csv", json_output=False)

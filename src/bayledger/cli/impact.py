@@ -7,16 +7,20 @@ Amounts are typed in major units of the bond's currency (``300,000,000.00``); in
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from bayledger.cli.common import EXIT_USAGE, client, console, emit, fail, handled, settings
+from bayledger.cli.common import EXIT_LOCAL, EXIT_USAGE, client, console, emit, fail, handled, settings
 from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msgs, signer_did
+from bayledger.core.light import LightClientError
 from bayledger.core.modules.impact.indicators import GBP_CATEGORIES, INDICATORS, TAXONOMIES
 from bayledger.reports import fetch
 from bayledger.reports.bond_reports import Report, build_allocation_report, to_csv, to_json
+from bayledger.reports.model import section_table, to_pdf
 from bayledger.sdk import cash as cb
 from bayledger.sdk import impact as ib
 from bayledger.sdk.verify import genesis_from_json
@@ -31,6 +35,7 @@ TAXONOMY = typer.Option(
     [], "--taxonomy", help="TAXONOMY:VERSION:CODE, e.g. HK-TAXONOMY:2024:1.1 (repeatable)."
 )
 CSV = typer.Option(False, "--csv", help="Print CSV.")
+PDF = typer.Option(None, "--pdf", help="Write the report as a PDF to this file.")
 
 
 def _taxonomy(specs: list[str]) -> list[dict[str, str]]:
@@ -72,7 +77,17 @@ def _send(from_: list[str], account: str | None, msg: dict[str, Any], wait: bool
     send_msgs(from_, account, [msg], wait)
 
 
-def _print_report(report: Report, csv_output: bool) -> None:
+def _print_report(report: Report, csv_output: bool, pdf_path: Path | None = None) -> None:
+    if pdf_path is not None:
+        data = to_pdf(report, footer="Figures read from the ledger; verify any of them with its state proof.")
+        try:
+            pdf_path.write_bytes(data)
+        except OSError as exc:
+            fail(f"cannot write {pdf_path}: {exc}", EXIT_LOCAL)
+        console.print(
+            f"wrote {pdf_path} ({len(data):,} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}…)"
+        )
+        return
     if csv_output:
         typer.echo(to_csv(report), nl=False)
         return
@@ -83,14 +98,10 @@ def _print_report(report: Report, csv_output: bool) -> None:
     for key, value in report.subject.items():
         console.print(f"{key}: {value}")
     for section in report.sections:
-        table = Table(*[c.label for c in section.columns], title=section.title)
-        for row in section.rows:
-            table.add_row(*[row.get(c.key, "") for c in section.columns])
-        if section.totals:
-            first = section.columns[0].key
-            table.add_row(
-                *[section.totals.get(c.key, "total" if c.key == first else "") for c in section.columns]
-            )
+        header, *rows = section_table(section)
+        table = Table(*header, title=section.title)
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
     for note in report.notes:
         console.print(f"[dim]{note}[/]")
@@ -181,21 +192,23 @@ def allocations(bond_id: str, json_output: bool = JSON) -> None:
 
 
 @app.command("allocation-report")
-def allocation_report(bond_id: str, csv_output: bool = CSV, json_output: bool = JSON) -> None:
-    """The allocation report of a bond (table, ``--json`` or ``--csv``)."""
+def allocation_report(
+    bond_id: str, csv_output: bool = CSV, pdf: Path = PDF, json_output: bool = JSON
+) -> None:
+    """The allocation report of a bond (table, ``--json``, ``--csv`` or ``--pdf FILE``)."""
     settings.json_output = settings.json_output or json_output
     with handled():
         report = fetch.fetch_allocation_report(client(), bond_id)
-    _print_report(report, csv_output)
+    _print_report(report, csv_output, pdf)
 
 
 @app.command("impact-report")
-def impact_report(bond_id: str, csv_output: bool = CSV, json_output: bool = JSON) -> None:
+def impact_report(bond_id: str, csv_output: bool = CSV, pdf: Path = PDF, json_output: bool = JSON) -> None:
     """The impact report of a bond: verified impact, the bond's share, the split over holders."""
     settings.json_output = settings.json_output or json_output
     with handled():
         report = fetch.fetch_impact_report(client(), bond_id)
-    _print_report(report, csv_output)
+    _print_report(report, csv_output, pdf)
 
 
 @app.command("holder-impact")
@@ -204,6 +217,7 @@ def holder_impact(
     bond_id: str = typer.Option(None, "--bond", help="Only this bond."),
     verify: bool = typer.Option(False, "--verify", help="Recompute from proven records (needs --bond)."),
     csv_output: bool = CSV,
+    pdf: Path = PDF,
     json_output: bool = JSON,
 ) -> None:
     """What did DID's holding finance and avoid? ``--verify`` checks every record's proof."""
@@ -215,13 +229,13 @@ def holder_impact(
         if verify:
             try:
                 checked = ib.verified_holder_impact(c, genesis_from_json(c.genesis()), did, bond_id)
-            except ib.ImpactProofError as exc:
+            except (ib.ImpactProofError, LightClientError) as exc:
                 fail(f"not verified: {exc}", 1)
             console.print(
                 f"verified: {checked.proven} records proven at height {checked.height}", style="green"
             )
         report = fetch.fetch_holder_statement(c, did, bond_id)
-    _print_report(report, csv_output)
+    _print_report(report, csv_output, pdf)
 
 
 # --- transactions ------------------------------------------------------------------------------------------

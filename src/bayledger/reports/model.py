@@ -60,6 +60,16 @@ def to_json(report: Report) -> str:
     return json.dumps(asdict(report), ensure_ascii=False, indent=2)
 
 
+def section_table(section: Section) -> list[list[str]]:
+    """A section as text rows: the header of labels, the rows, then its ``total`` row if it has totals."""
+    table = [[c.label for c in section.columns]]
+    table += [[row.get(c.key, "") for c in section.columns] for row in section.rows]
+    if section.totals:
+        first = section.columns[0].key
+        table.append([section.totals.get(c.key, "total" if c.key == first else "") for c in section.columns])
+    return table
+
+
 def to_csv(report: Report) -> str:
     """The report as CSV: per section a title line, the header, the rows, then a ``total`` row if any,
     sections separated by an empty line."""
@@ -71,12 +81,36 @@ def to_csv(report: Report) -> str:
     for section in report.sections:
         writer.writerow([])
         writer.writerow([section.title])
-        writer.writerow([c.label for c in section.columns])
-        for row in section.rows:
-            writer.writerow([row.get(c.key, "") for c in section.columns])
-        if section.totals:
-            first = section.columns[0].key
-            writer.writerow(
-                [section.totals.get(c.key, "total" if c.key == first else "") for c in section.columns]
-            )
+        writer.writerows(section_table(section))
     return out.getvalue()
+
+
+def to_pdf(report: Report, *, footer: str = "") -> bytes:
+    """The report as a PDF a person can hand to an investor: the subject as a key/value table, each section
+    as a table with its totals row (figures with thousands separators; landscape when a table is wide), the
+    notes as paragraphs. Reproducible bytes (see ``reports.pdf``)."""
+    from bayledger.reports.pdf import PdfReport, render_pdf
+    from bayledger.reports.pdf import Section as PdfSection
+
+    sections = [PdfSection("About", rows=list(report.subject.items()))] if report.subject else []
+    for section in report.sections:
+        header, *rows = section_table(section)
+        figures = {i for i, c in enumerate(section.columns) if c.kind in ("money", "indicator")}
+        rows = [[_grouped(cell) if i in figures else cell for i, cell in enumerate(row)] for row in rows]
+        sections.append(PdfSection(section.title, table=[header, *rows], table_totals=bool(section.totals)))
+    if report.notes:
+        sections.append(PdfSection("Notes", paragraphs=list(report.notes)))
+    wide = any(len(section.columns) > 6 for section in report.sections)
+    pdf = PdfReport(
+        title=report.title, sections=sections, footer=footer, subject=report.title, landscape=wide
+    )
+    return render_pdf(pdf)
+
+
+def _grouped(cell: str) -> str:
+    """Decimal text with thousands separators for people (``"300000000.00"`` → ``"300,000,000.00"``)."""
+    sign, digits = ("-", cell[1:]) if cell.startswith("-") else ("", cell)
+    whole, dot, frac = digits.partition(".")
+    if not whole.isdigit():
+        return cell
+    return f"{sign}{int(whole):,}{dot}{frac}"

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -33,11 +33,14 @@ pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 @dataclass(frozen=True)
 class Section:
-    """A heading followed by key/value ``rows`` and then ``paragraphs``."""
+    """A heading followed by key/value ``rows``, a multi-column ``table`` (its first row is the header, a
+    last row is bold when ``table_totals``) and then ``paragraphs``."""
 
     heading: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    table_totals: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class PdfReport:
     qr_payload: str = ""
     author: str = "bayledger"
     subject: str = ""
+    landscape: bool = False  # A4 landscape, for wide tables
 
 
 def needs_cjk_font(text: str) -> bool:
@@ -90,12 +94,38 @@ def _table(rows: list[tuple[str, str]], width: float) -> Table:
     return table
 
 
+def _grid(rows: list[list[str]], width: float, totals: bool) -> Table:
+    """A multi-column table: bold header repeated on every page, figures right-aligned."""
+    columns = max(len(row) for row in rows)
+    data = [
+        [_para(cell, 7.5, bold=(r == 0 or (totals and r == len(rows) - 1))) for cell in row]
+        for r, row in enumerate(rows)
+    ]
+    # each column as wide as its longest cell (header words may wrap), within sensible bounds
+    longest = [
+        max([len(row[c]) for row in rows[1:] if c < len(row)] + [max(map(len, rows[0][c].split() or [""]))])
+        for c in range(columns)
+    ]
+    weights = [min(max(n, 5), 42) + 2 for n in longest]  # + padding: cells are set in a proportional font
+    table = Table(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfeee4")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    return table
+
+
 def render_pdf(report: PdfReport) -> bytes:
     """The report as PDF bytes (A4, reproducible: the same report always gives the same bytes)."""
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,
-        pagesize=A4,
+        pagesize=landscape(A4) if report.landscape else A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
         topMargin=16 * mm,
@@ -116,6 +146,8 @@ def render_pdf(report: PdfReport) -> bytes:
         story += [_para(section.heading, 12, bold=True), Spacer(1, 1.5 * mm)]
         if section.rows:
             story.append(_table(section.rows, width))
+        if section.table:
+            story.append(_grid(section.table, width, section.table_totals))
         story += [_para(text) for text in section.paragraphs]
         story.append(Spacer(1, 4 * mm))
     if report.footer:
