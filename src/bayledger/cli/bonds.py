@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from bayledger.cli.common import EXIT_LOCAL, EXIT_USAGE, client, console, emit, fail, handled, settings
-from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msgs, signer_did
+from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
 from bayledger.sdk import bonds as bb
 from bayledger.sdk import cash as cb
 
@@ -25,11 +25,6 @@ app = typer.Typer(
 AMOUNT = typer.Argument(..., help="Face amount in major units, e.g. 50000 (HK$50,000.00).")
 OFFSET = typer.Option(0, min=0, help="Skip this many items.")
 PAGE = typer.Option(50, "--limit", min=1, max=500, help="Items per page.")
-
-
-def _send(from_: list[str], account: str | None, msg: dict[str, Any], wait: bool, json_output: bool) -> None:
-    settings.json_output = settings.json_output or json_output
-    send_msgs(from_, account, [msg], wait)
 
 
 def _decimals(bond_id: str) -> tuple[int, str]:
@@ -167,7 +162,7 @@ def publish_framework(
         project_evaluation=project_evaluation, management_of_proceeds=management_of_proceeds,
         reporting=reporting, uri=uri, name_zh=name_zh,
     )  # fmt: skip
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("review")
@@ -189,8 +184,8 @@ def review(
         fail(f"cannot read the credential {credential}: {exc}", EXIT_LOCAL)
     digest = hashlib.sha256(jcs(body)).hexdigest()
     credential_id = str(body.get("id", credential.stem))
-    _send(from_, account, bb.record_review(signer_did(from_, account), framework_id, opinion, credential_id,
-                                           digest), wait, json_output)  # fmt: skip
+    msg = bb.record_review(signer_did(from_, account), framework_id, opinion, credential_id, digest)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("create")
@@ -206,7 +201,7 @@ def create(
         terms = msgspec.json.decode(terms_file.read_bytes(), type=bb.BondTerms)
     except (OSError, msgspec.ValidationError, msgspec.DecodeError) as exc:
         fail(f"terms file {terms_file}: {exc}", EXIT_USAGE)
-    _send(from_, account, bb.create_bond(signer_did(from_, account), terms), wait, json_output)
+    send_msg(from_, account, bb.create_bond(signer_did(from_, account), terms), wait, json_output)
 
 
 @app.command("order")
@@ -221,7 +216,7 @@ def order(
     """Place (or replace; 0 withdraws) your order for AMOUNT face."""
     decimals, _ = _decimals(bond_id)
     msg = bb.place_order(signer_did(from_, account), bond_id, _minor(amount, decimals))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("allocate")
@@ -244,7 +239,7 @@ def allocate(
             fail(f"--line {item!r} is not DID=AMOUNT", EXIT_USAGE)
         lines[did] = _minor(amount, decimals)
     method = "discretionary" if lines else "pro-rata"
-    _send(from_, account, bb.allocate_bond(signer_did(from_, account), bond_id, method, lines), wait,
+    send_msg(from_, account, bb.allocate_bond(signer_did(from_, account), bond_id, method, lines), wait,
           json_output)  # fmt: skip
 
 
@@ -253,7 +248,7 @@ def settle(
     bond_id: str, from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT, json_output: bool = JSON
 ) -> None:
     """Settle every allotment delivery-versus-payment, all or nothing."""
-    _send(from_, account, bb.settle_bond(signer_did(from_, account), bond_id), wait, json_output)
+    send_msg(from_, account, bb.settle_bond(signer_did(from_, account), bond_id), wait, json_output)
 
 
 @app.command("redeem")
@@ -261,7 +256,7 @@ def redeem(
     bond_id: str, from_: list[str] = FROM, account: str = ACCOUNT, wait: bool = WAIT, json_output: bool = JSON
 ) -> None:
     """Repay the face amount to every holder at maturity."""
-    _send(from_, account, bb.redeem_bond(signer_did(from_, account), bond_id), wait, json_output)
+    send_msg(from_, account, bb.redeem_bond(signer_did(from_, account), bond_id), wait, json_output)
 
 
 @app.command("pay-coupon")
@@ -274,7 +269,7 @@ def pay_coupon(
     json_output: bool = JSON,
 ) -> None:
     """Pay coupon INDEX to the holders of record."""
-    _send(from_, account, bb.pay_coupon(signer_did(from_, account), bond_id, index), wait, json_output)
+    send_msg(from_, account, bb.pay_coupon(signer_did(from_, account), bond_id, index), wait, json_output)
 
 
 @app.command("transfer")
@@ -290,7 +285,7 @@ def transfer(
     """Transfer AMOUNT face free of payment to another eligible holder."""
     decimals, _ = _decimals(bond_id)
     msg = bb.transfer_bond(signer_did(from_, account), bond_id, recipient, _minor(amount, decimals))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("pledge")
@@ -306,7 +301,7 @@ def pledge(
     """Pledge AMOUNT face to PLEDGEE (repo collateral)."""
     decimals, _ = _decimals(bond_id)
     msg = bb.pledge_bond(signer_did(from_, account), bond_id, pledgee, _minor(amount, decimals))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("release")
@@ -322,4 +317,4 @@ def release(
     """Release AMOUNT face that HOLDER pledged to you."""
     decimals, _ = _decimals(bond_id)
     msg = bb.release_pledge(signer_did(from_, account), bond_id, holder, _minor(amount, decimals))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)

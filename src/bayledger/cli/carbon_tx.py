@@ -6,12 +6,10 @@ or class's precision; more decimals than the precision is a usage error naming `
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from bayledger.cli.common import EXIT_USAGE, client, fail, handled, settings
-from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msgs, signer_did
+from bayledger.cli.common import EXIT_USAGE, client, fail, handled
+from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
 from bayledger.core.errors import LedgerError
 from bayledger.sdk import carbon as cb
 
@@ -26,11 +24,6 @@ WHERE = typer.Option(..., "--jurisdiction", help="ISO 3166 code of the retiremen
 def register(app: typer.Typer) -> None:
     """Add these commands to the ``carbon`` group."""
     app.registered_commands.extend(tx_app.registered_commands)
-
-
-def _send(from_: list[str], account: str | None, msg: dict[str, Any], wait: bool, json_output: bool) -> None:
-    settings.json_output = settings.json_output or json_output
-    send_msgs(from_, account, [msg], wait)
 
 
 def _units(text: str, precision: int) -> int:
@@ -92,7 +85,7 @@ def register_type(
 ) -> None:
     """Register a credit type (needs the carbon-registrar role)."""
     msg = cb.register_credit_type(signer_did(from_, account), abbreviation, name, unit, precision)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("create-class")
@@ -112,7 +105,7 @@ def create_class(
     msg = cb.create_class(
         signer_did(from_, account), credit_type, admin, issuer, methodology, name_en, name_zh
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("class-issuers")
@@ -127,7 +120,7 @@ def class_issuers(
 ) -> None:
     """Change a class's allowed issuers (class admin)."""
     msg = cb.update_class_issuers(signer_did(from_, account), class_id, add, remove)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("create-project")
@@ -162,7 +155,7 @@ def create_project(
         reference=reference,
         documents=[(d[0], d[1]) for d in docs],
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("issue")
@@ -202,7 +195,7 @@ def issue(
         host_country=host_country,
         adjustment_status=adjustment,
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("transfer")
@@ -233,7 +226,7 @@ def transfer(
         reason=reason,
         jurisdiction=jurisdiction,
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("retire")
@@ -260,7 +253,7 @@ def retire(
         jurisdiction=jurisdiction,
         serials=parse_serials(serials),
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("cancel")
@@ -287,7 +280,7 @@ def cancel(
         target_reference=target_reference,
         serials=parse_serials(serials),
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("escrow")
@@ -307,7 +300,7 @@ def escrow(
     msg = cb.escrow_credits(
         signer_did(from_, account), batch_id, units, agent, reference, serials=parse_serials(serials)
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("release")
@@ -320,7 +313,7 @@ def release(
     json_output: bool = JSON,
 ) -> None:
     """Release an escrow to RECIPIENT (the owner, or a buyer) as the agent."""
-    _send(
+    send_msg(
         from_, account, cb.release_escrow(signer_did(from_, account), escrow_id, recipient), wait, json_output
     )
 
@@ -354,7 +347,7 @@ def bridge_in(
         origin_last=origin_last,
         recipient=to,
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @tx_app.command("set-adjustment")
@@ -368,7 +361,7 @@ def set_adjustment(
     json_output: bool = JSON,
 ) -> None:
     """Record a batch's corresponding adjustment (a regulator)."""
-    _send(
+    send_msg(
         from_,
         account,
         cb.set_adjustment(signer_did(from_, account), batch_id, status, reference),

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from bayledger.cli.common import EXIT_USAGE, client, console, emit, fail, handled, settings
-from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msgs, signer_did
+from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
 from bayledger.sdk import cash as cb
 
 app = typer.Typer(
@@ -41,11 +41,6 @@ def _minor(text: str, token_id: str) -> int:
 
 def _money(amount: int, decimals: int, currency: str) -> str:
     return f"{currency} {cb.format_amount(amount, decimals)}"
-
-
-def _send(from_: list[str], account: str | None, msg: dict[str, Any], wait: bool, json_output: bool) -> None:
-    settings.json_output = settings.json_output or json_output
-    send_msgs(from_, account, [msg], wait)
 
 
 # --- queries -----------------------------------------------------------------------------------------------
@@ -156,7 +151,7 @@ def create_token(
     msg = cb.create_token(
         bank, currency, holder_limit=limits[0], daily_limit=limits[1], name_en=name_en, name_zh=name_zh
     )
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("issue")
@@ -171,7 +166,7 @@ def issue(
 ) -> None:
     """Issue AMOUNT of your token to a KYC'd RECIPIENT."""
     msg = cb.issue_cash(signer_did(from_, account), token_id, recipient, _minor(amount, token_id))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("transfer")
@@ -186,7 +181,7 @@ def transfer(
 ) -> None:
     """Send AMOUNT to another KYC'd holder (both sides need a valid KycCredential)."""
     msg = cb.transfer_cash(signer_did(from_, account), token_id, recipient, _minor(amount, token_id))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("redeem")
@@ -200,7 +195,7 @@ def redeem(
 ) -> None:
     """Redeem AMOUNT of your tokens at the issuing bank (they are burnt)."""
     msg = cb.redeem_cash(signer_did(from_, account), token_id, _minor(amount, token_id))
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("freeze")
@@ -215,7 +210,7 @@ def freeze(
 ) -> None:
     """Freeze HOLDER for the token (issuing bank or regulator)."""
     msg = cb.freeze_account(signer_did(from_, account), token_id, holder, reason)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("unfreeze")
@@ -230,7 +225,7 @@ def unfreeze(
 ) -> None:
     """Lift HOLDER's freeze for the token (issuing bank or regulator)."""
     msg = cb.unfreeze_account(signer_did(from_, account), token_id, holder, reason)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("force-transfer")
@@ -248,7 +243,7 @@ def force_transfer(
     """Move AMOUNT from HOLDER (frozen or not) to RECIPIENT without HOLDER's signature (bank or regulator)."""
     signer = signer_did(from_, account)
     msg = cb.force_transfer(signer, token_id, holder, recipient, _minor(amount, token_id), reason)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("set-limits")
@@ -264,4 +259,4 @@ def set_limits(
     """Set your token's per-holder and per-day limits (major units; 0 = no limit)."""
     limits = _minor(holder_limit, token_id), _minor(daily_limit, token_id)
     msg = cb.set_limits(signer_did(from_, account), token_id, *limits)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)

@@ -34,6 +34,14 @@ def send_msgs(from_: list[str], account: str | None, msgs: list[dict[str, Any]],
     _print_result(result)
 
 
+def send_msg(
+    from_: list[str], account: str | None, msg: dict[str, Any], wait: bool, json_output: bool
+) -> None:
+    """:func:`send_msgs` of one message, honouring a command's own ``--json`` flag."""
+    settings.json_output = settings.json_output or json_output
+    send_msgs(from_, account, [msg], wait)
+
+
 def signer_did(from_: list[str], account: str | None) -> str:
     """The account that signs: ``--account`` or the first key's DID."""
     if account:

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from bayledger.cli.common import EXIT_LOCAL, EXIT_USAGE, client, console, emit, fail, handled, settings
-from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msgs, signer_did
+from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
 from bayledger.core.light import LightClientError
 from bayledger.core.modules.impact.indicators import GBP_CATEGORIES, INDICATORS, TAXONOMIES
 from bayledger.reports import fetch
@@ -70,11 +70,6 @@ def _indicators(specs: list[str]) -> dict[str, int]:
         except ValueError as exc:
             fail(f"indicator {name}: {exc}", EXIT_USAGE)
     return values
-
-
-def _send(from_: list[str], account: str | None, msg: dict[str, Any], wait: bool, json_output: bool) -> None:
-    settings.json_output = settings.json_output or json_output
-    send_msgs(from_, account, [msg], wait)
 
 
 def _print_report(report: Report, csv_output: bool, pdf_path: Path | None = None) -> None:
@@ -268,7 +263,7 @@ def register_project(
         total_financing=_minor(total_financing, currency), document_hash=document_hash,
         taxonomy=_taxonomy(taxonomy), carbon_project_ref=carbon_project_ref,
     )  # fmt: skip
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @app.command("allocate")
@@ -291,7 +286,7 @@ def allocate(
         signer_did(from_, account), bond_id, project_id, _minor(amount, currency), date,
         refinancing=refinancing, taxonomy=_taxonomy(taxonomy),
     )  # fmt: skip
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @report_app.command("submit")
@@ -313,7 +308,7 @@ def report_submit(
         signer_did(from_, account), project_id, start, end, _indicators(indicator),
         basis=basis, method=method, document_hash=document_hash,
     )  # fmt: skip
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
 
 
 @report_app.command("verify")
@@ -328,4 +323,4 @@ def report_verify(
 ) -> None:
     """Verify (or reject) an impact report (needs an ExternalReviewerCredential; not your own project)."""
     msg = ib.verify_impact_report(signer_did(from_, account), report_id, verdict, review_hash)
-    _send(from_, account, msg, wait, json_output)
+    send_msg(from_, account, msg, wait, json_output)
