@@ -56,4 +56,13 @@ def test_demo_runs_the_reference_green_bond_end_to_end(tmp_path: Path) -> None:
     assert f"rounding remainder {total - alice - carol} cent(s)" in out
     assert f"holding HK$444,450,000.00: HK${format_amount(alice, 2)}" in out
     assert "redeemed HK$800,000,000.00 to 2 holders" in out
+    # proceeds to the two HK Taxonomy projects, a verified report, each investor's proven tCO2e
+    assert "allocated HKD 700,000,000.00 of 800,000,000.00" in out
+    attributed = dict(
+        re.findall(r"(alice|carol): ([\d,]+\.\d{3}) tCO2e avoided, attributed to its holding", out)
+    )
+    assert set(attributed) == {"alice", "carol"}, out
+    alice_t, carol_t = (int(attributed[n].replace(",", "").replace(".", "")) for n in ("alice", "carol"))
+    assert alice_t > carol_t > 0  # 8,889 and 7,111 denominations held over the same period
+    assert abs(alice_t * 7111 - carol_t * 8889) <= 8889 + 7111  # pro rata to the holdings, up to rounding
     assert "[bonds/25]" in out  # a coupon paid twice
