@@ -186,7 +186,7 @@ def test_cli_bonds_commands(zone: BondZone, tmp_path: Path, monkeypatch: pytest.
     for module in (bonds_cli, identity_cli):
         monkeypatch.setattr(module, "client", lambda: zone.client)
     monkeypatch.setenv("BAYLEDGER_PASSPHRASE", "pw")
-    for name, key in (("alice", ALICE), ("bob", BOB), ("carol", CAROL)):
+    for name, key in (("alice", ALICE), ("bob", BOB), ("carol", CAROL), ("govt", GOVT)):
         Keyring(tmp_path / "keys").save(name, key, "pw")
     zone.node.start(block_interval_ms=20)
     runner = CliRunner()
@@ -217,6 +217,12 @@ def test_cli_bonds_commands(zone: BondZone, tmp_path: Path, monkeypatch: pytest.
     assert code == 0 and result["events"][0]["pledged_total"] == UNIT
     code, statement = run("statement", ALICE.did())
     assert code == 0 and statement["bonds"][0]["holding"]["pledged"] == UNIT
+    assert statement["bonds"][0]["withheld"] == {"bond_id": BOND, "holder": ALICE.did(), "coupons": 0,
+                                                 "redemption": 0}  # fmt: skip
+    code, human = run("statement", ALICE.did(), json_output=False)
+    assert code == 0 and "owed (withheld)" in human and "HKD 0.00" in human
+    code, refused = run("pay-withheld", BOND, BOB.did(), "--from", "govt")
+    assert code == 1 and (refused["codespace"], refused["code"]) == ("bonds", 33)
     assert zone.client.invariants() == {"ok": True, "broken": []}
 
 

@@ -401,7 +401,7 @@ def test_every_bonds_error_code_is_unique_and_stable() -> None:
 
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, BondsError)]
     codes = sorted(c.code for c in classes)
-    assert codes == list(range(1, 33)) and all(c.codespace == "bonds" for c in classes)
+    assert codes == list(range(1, 34)) and all(c.codespace == "bonds" for c in classes)
 
 
 @pytest.mark.parametrize("amount", [-UNIT, 0])
@@ -427,3 +427,64 @@ def test_fractional_amount_is_a_malformed_transaction() -> None:
     with pytest.raises(MalformedTxError) as refused_tx:
         chain.check(raw)
     assert (refused_tx.value.codespace, refused_tx.value.code) == ("tx", 2)
+
+
+def test_a_holder_who_cannot_be_paid_is_owed_not_a_blocker() -> None:
+    """Bob's KYC is revoked after settlement: coupon 1 pays alice and withholds bob's share (owed, proven,
+    announced); paying it fails while bob is still not KYC'd, and succeeds once he is onboarded again."""
+    from bayledger.core.modules.bonds.msgs import MsgPayWithheld
+    from bayledger.core.modules.bonds.state import get_withheld
+    from bondkit import KYC_ISSUER, credential
+    from cashkit import status
+
+    chain = settled_chain()
+    ok(chain, KYC_ISSUER, [status(KYC_ISSUER, "rev-1", "revocation", [12])], time=at("2024-01-10"))
+    result = ok(chain, GOVT, [pay(1)], time=at("2024-05-16"))
+    summary = events(result, "bonds/EventPayCoupon")[0]
+    assert (summary["paid"], summary["withheld"], summary["remainder"]) == (897_545_465, 718_016_178, 1)
+    [withheld] = events(result, "bonds/EventPaymentWithheld")
+    assert (withheld["holder"], withheld["amount"], withheld["reason"]) == (
+        BOB.did(),
+        718_016_178,
+        "no valid KycCredential",
+    )
+    assert get_withheld(chain.state, BOND, BOB.did()).coupons == 718_016_178
+    assert cash(chain, BOB) == 400 * HKD_MILLION - 35_555_000_000  # nothing paid to bob
+    record = get_coupon(chain.state, BOND, 1)
+    assert record is not None and (record.paid, record.withheld, record.total) == (
+        897_545_465,
+        718_016_178,
+        1_615_561_644,
+    )
+    settle_owed = MsgPayWithheld(issuer=GOVT.did(), bond_id=BOND, holder=BOB.did())
+    refused(chain, GOVT, [settle_owed], "cash", 7, time=at("2024-05-17"))  # still not KYC'd
+    refused(chain, GOVT, [msgspec.structs.replace(settle_owed, holder=ALICE.did())], "bonds", 33,
+            time=at("2024-05-17"))  # fmt: skip
+    ok(chain, KYC_ISSUER, [credential(KYC_ISSUER, BOB, "KycCredential", 14, "rev-1")], time=at("2024-05-18"))
+    paid = ok(chain, GOVT, [settle_owed], time=at("2024-05-18", 11))
+    assert events(paid, "bonds/EventPayWithheld")[0]["amount"] == 718_016_178
+    assert get_withheld(chain.state, BOND, BOB.did()).amount == 0
+    assert cash(chain, BOB) == 400 * HKD_MILLION - 35_555_000_000 + 718_016_178
+
+
+def test_redemption_of_a_frozen_holding_is_withheld_until_the_freeze_is_lifted() -> None:
+    from bayledger.core.modules.bonds.msgs import MsgPayWithheld
+    from bayledger.core.modules.bonds.state import get_withheld
+
+    chain = settled_chain()
+    ok(chain, GOVT, [pay(1)], time=at("2024-05-16"))
+    ok(chain, BANK_TOPUP[0], [BANK_TOPUP[1]], time=at("2024-11-18", 9))
+    ok(chain, GOVT, [pay(2)], time=at("2024-11-18"))
+    freeze = MsgFreezeHolding(authority=REGULATOR.did(), bond_id=BOND, holder=BOB.did(), reason="court order")
+    ok(chain, REGULATOR, [freeze], time=at("2024-11-18", 11))
+    redeemed = ok(chain, GOVT, [MsgRedeemBond(issuer=GOVT.did(), bond_id=BOND)], time=at("2024-11-18", 12))
+    summary = events(redeemed, "bonds/EventRedeemBond")[0]
+    assert (summary["repaid"], summary["withheld"]) == (ALICE_UNITS * UNIT, BOB_UNITS * UNIT)
+    assert get_withheld(chain.state, BOND, BOB.did()).redemption == BOB_UNITS * UNIT
+    owed = MsgPayWithheld(issuer=GOVT.did(), bond_id=BOND, holder=BOB.did())
+    refused(chain, GOVT, [owed], "bonds", 30, time=at("2024-11-19"))
+    unfreeze = MsgUnfreezeHolding(authority=REGULATOR.did(), bond_id=BOND, holder=BOB.did(), reason="lifted")
+    ok(chain, REGULATOR, [unfreeze], time=at("2024-11-20"))
+    before = cash(chain, BOB)
+    ok(chain, GOVT, [owed], time=at("2024-11-20", 11))
+    assert cash(chain, BOB) == before + BOB_UNITS * UNIT

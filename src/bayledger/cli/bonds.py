@@ -121,13 +121,14 @@ def statement(did: str, json_output: bool = JSON) -> None:
         data = client().get_holder_statement(did)
 
     def render(d: dict[str, Any]) -> None:
-        table = Table("bond", "holding", "pledged", "coupons received")
+        table = Table("bond", "holding", "pledged", "coupons received", "owed (withheld)")
         for b in d["bonds"]:
             dec = cb.decimals_of(b["currency"])
             table.add_row(
                 b["bond_id"], _money(b["holding"]["amount"], dec, b["currency"]),
                 _money(b["holding"].get("pledged", 0), dec, b["currency"]),
                 _money(b["coupons_received"], dec, b["currency"]),
+                _money(b["withheld"]["coupons"] + b["withheld"]["redemption"], dec, b["currency"]),
             )  # fmt: skip
         console.print(table)
 
@@ -257,6 +258,19 @@ def redeem(
 ) -> None:
     """Repay the face amount to every holder at maturity."""
     send_msg(from_, account, bb.redeem_bond(signer_did(from_, account), bond_id), wait, json_output)
+
+
+@app.command("pay-withheld")
+def pay_withheld(
+    bond_id: str,
+    holder: str,
+    from_: list[str] = FROM,
+    account: str = ACCOUNT,
+    wait: bool = WAIT,
+    json_output: bool = JSON,
+) -> None:
+    """Pay HOLDER what was withheld from it (it must be payable now: KYC'd and not frozen)."""
+    send_msg(from_, account, bb.pay_withheld(signer_did(from_, account), bond_id, holder), wait, json_output)
 
 
 @app.command("pay-coupon")

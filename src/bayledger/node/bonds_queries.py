@@ -100,6 +100,7 @@ class BondsView:
             for bond_id in bonds.list_holder_bond_ids(state, did):
                 bond = self._require(state, bond_id)
                 histories = bonds.list_histories(state, bond_id)
+                withheld = bonds.get_withheld(state, bond_id, did)
                 outstanding = bonds.get_outstanding_history(state, bond_id)
                 coupons: list[dict[str, Any]] = []
                 for record in bonds.list_coupons(state, bond_id):
@@ -122,7 +123,8 @@ class BondsView:
                         "holding": _builtins(bonds.get_holding(state, bond_id, did)),
                         "history": [[e.day, e.amount] for e in histories.get(did, [])],
                         "coupons": coupons,
-                        "coupons_received": sum(int(c["amount"]) for c in coupons),
+                        "coupons_received": sum(int(c["amount"]) for c in coupons) - withheld.coupons,
+                        "withheld": _builtins(withheld),
                     }
                 )
         return {"holder": did, "bonds": entries}

@@ -137,6 +137,11 @@ def redeem_bond(issuer: str, bond_id: str) -> dict[str, Any]:
     return msg_to_dict(m.MsgRedeemBond(issuer=issuer, bond_id=bond_id))
 
 
+def pay_withheld(issuer: str, bond_id: str, holder: str) -> dict[str, Any]:
+    """``bonds/MsgPayWithheld``: pay a holder what was withheld from it (coupons, redemption)."""
+    return msg_to_dict(m.MsgPayWithheld(issuer=issuer, bond_id=bond_id, holder=holder))
+
+
 def transfer_bond(sender: str, bond_id: str, recipient: str, amount: int) -> dict[str, Any]:
     """``bonds/MsgTransferBond``: free of payment to another eligible holder."""
     return msg_to_dict(m.MsgTransferBond(sender=sender, bond_id=bond_id, recipient=recipient, amount=amount))

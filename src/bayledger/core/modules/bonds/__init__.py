@@ -34,6 +34,7 @@ from bayledger.core.modules.bonds.handlers_trading import (
     process_unfreeze_holding,
 )
 from bayledger.core.modules.bonds.invariants import check_encumbrances, check_supply
+from bayledger.core.modules.bonds.payments import process_pay_withheld
 from bayledger.core.modules.bonds.state import (
     Bond,
     CouponRecord,
@@ -41,6 +42,7 @@ from bayledger.core.modules.bonds.state import (
     History,
     Holding,
     Review,
+    Withheld,
     bond_key,
     coupon_proof_key,
     framework_key,
@@ -52,6 +54,7 @@ from bayledger.core.modules.bonds.state import (
     list_histories,
     outstanding_proof_key,
     review_proof_key,
+    withheld_proof_key,
 )
 from bayledger.core.msg import Module, ProvableRecord, Route
 
@@ -66,6 +69,7 @@ MODULE = Module(
         Route(m.MsgSettleBond, process_settle_bond, m.validate_bond_only),
         Route(m.MsgPayCoupon, process_pay_coupon, m.validate_pay_coupon),
         Route(m.MsgRedeemBond, process_redeem_bond, m.validate_bond_only),
+        Route(m.MsgPayWithheld, process_pay_withheld, m.validate_pay_withheld),
         Route(m.MsgAttestKpi, process_attest_kpi, m.validate_attest_kpi),
         Route(m.MsgTransferBond, process_transfer_bond, m.validate_transfer_bond),
         Route(m.MsgOfferBond, process_offer_bond, m.validate_offer_bond),
@@ -86,6 +90,7 @@ MODULE = Module(
         "history": ProvableRecord(key=history_proof_key, record_type=History),
         "outstanding": ProvableRecord(key=outstanding_proof_key, record_type=History),
         "coupon": ProvableRecord(key=coupon_proof_key, record_type=CouponRecord),
+        "withheld": ProvableRecord(key=withheld_proof_key, record_type=Withheld),
     },
 )
 

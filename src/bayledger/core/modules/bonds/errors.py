@@ -313,3 +313,12 @@ class EmptyAllocationError(BondsError):
 
     def __init__(self, bond_id: str) -> None:
         super().__init__(f"{bond_id}: nothing to allot (the book is empty)")
+
+
+class NothingWithheldError(BondsError):
+    """A withheld payment is paid for a holder to whom nothing is owed."""
+
+    code = 33
+
+    def __init__(self, bond_id: str, holder: str) -> None:
+        super().__init__(f"{bond_id}: nothing is withheld for {holder}")

@@ -83,15 +83,37 @@ class EventPayCoupon(Event, frozen=True, tag="bonds/EventPayCoupon"):
     remainder: int
     holders: int
     late: bool
+    withheld: int = 0
 
 
 class EventCouponPayment(Event, frozen=True, tag="bonds/EventCouponPayment"):
-    """One holder's coupon."""
+    """One holder's coupon (``withheld``: owed, not paid; see EventPaymentWithheld)."""
 
     bond_id: str
     index: int
     holder: str
     holding: int
+    amount: int
+    withheld: bool = False
+
+
+class EventPaymentWithheld(Event, frozen=True, tag="bonds/EventPaymentWithheld"):
+    """The issuer could not pay a holder (``kind`` coupon or redemption) and owes it ``amount``."""
+
+    bond_id: str
+    holder: str
+    amount: int
+    kind: str
+    index: int
+    reason: str
+    owed: int
+
+
+class EventPayWithheld(Event, frozen=True, tag="bonds/EventPayWithheld"):
+    """The issuer paid a holder what it owed it."""
+
+    bond_id: str
+    holder: str
     amount: int
 
 
@@ -106,11 +128,12 @@ class EventCouponMissed(Event, frozen=True, tag="bonds/EventCouponMissed"):
 
 
 class EventRedeemBond(Event, frozen=True, tag="bonds/EventRedeemBond"):
-    """The bond was repaid at maturity and cancelled."""
+    """The bond was repaid at maturity and cancelled (``withheld`` of it is owed to holders not paid)."""
 
     bond_id: str
     repaid: int
     holders: int
+    withheld: int = 0
 
 
 class EventTransferBond(Event, frozen=True, tag="bonds/EventTransferBond"):

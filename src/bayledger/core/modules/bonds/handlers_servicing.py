@@ -34,6 +34,7 @@ from bayledger.core.modules.bonds.keeper import (
     write_holding,
 )
 from bayledger.core.modules.bonds.msgs import MsgAttestKpi, MsgPayCoupon, MsgRedeemBond
+from bayledger.core.modules.bonds.payments import COUPON, REDEMPTION, pay_holder
 from bayledger.core.modules.bonds.state import (
     ACTIVE,
     REDEEMED,
@@ -52,7 +53,6 @@ from bayledger.core.modules.bonds.state import (
     set_watch,
 )
 from bayledger.core.modules.bonds.terms import is_kpi_missed
-from bayledger.core.modules.cash import transfer_cash
 
 MISSED, PAID = "missed", "paid"
 
@@ -89,9 +89,10 @@ def process_pay_coupon(ctx: Context, msg: MsgPayCoupon) -> None:
         get_outstanding_history(ctx.store, bond.bond_id),
     )
 
+    paid = withheld = 0
     for holder, amount in coupon.payments.items():
-        if amount:
-            transfer_cash(ctx, bond.terms.cash_token_id, bond.issuer, holder, amount)
+        delivered = pay_holder(ctx, bond, holder, amount, COUPON, msg.index) if amount else True
+        paid, withheld = (paid + amount, withheld) if delivered else (paid, withheld + amount)
         ctx.emit(
             EventCouponPayment(
                 bond_id=bond.bond_id,
@@ -99,9 +100,9 @@ def process_pay_coupon(ctx: Context, msg: MsgPayCoupon) -> None:
                 holder=holder,
                 holding=coupon.holdings[holder],
                 amount=amount,
+                withheld=not delivered,
             )
         )
-    paid = sum(coupon.payments.values())
     record = CouponRecord(
         bond_id=bond.bond_id,
         index=msg.index,
@@ -113,6 +114,7 @@ def process_pay_coupon(ctx: Context, msg: MsgPayCoupon) -> None:
         holders=len(coupon.payments),
         missed_height=previous.missed_height if previous is not None else 0,
         paid_height=ctx.height,
+        withheld=withheld,
     )
     set_coupon(ctx.store, record)
     set_bond(ctx.store, replace(bond, coupons_paid=msg.index))
@@ -131,6 +133,7 @@ def process_pay_coupon(ctx: Context, msg: MsgPayCoupon) -> None:
             remainder=coupon.remainder,
             holders=len(coupon.payments),
             late=get_today_date(ctx) > period.payment_date,
+            withheld=withheld,
         )
     )
 
@@ -202,12 +205,13 @@ def process_redeem_bond(ctx: Context, msg: MsgRedeemBond) -> None:
     if pledged or escrowed:
         raise EncumberedHoldingsError(bond.bond_id, pledged, escrowed)
 
+    withheld = 0
     for holding in holdings:
-        transfer_cash(ctx, bond.terms.cash_token_id, bond.issuer, holding.holder, holding.amount)
+        if not pay_holder(ctx, bond, holding.holder, holding.amount, REDEMPTION, 0):
+            withheld += holding.amount
         write_holding(ctx, replace(holding, amount=0), amount_changed=True)
     set_outstanding(ctx, bond, 0, status=REDEEMED)
     set_watch(ctx.store, None, bond.bond_id)
 
-    ctx.emit(
-        EventRedeemBond(bond_id=bond.bond_id, repaid=sum(h.amount for h in holdings), holders=len(holdings))
-    )
+    repaid = sum(h.amount for h in holdings) - withheld
+    ctx.emit(EventRedeemBond(bond_id=bond.bond_id, repaid=repaid, holders=len(holdings), withheld=withheld))

@@ -129,6 +129,15 @@ class MsgRedeemBond(Msg, frozen=True, tag="bonds/MsgRedeemBond"):
     bond_id: str
 
 
+class MsgPayWithheld(Msg, frozen=True, tag="bonds/MsgPayWithheld"):
+    """The issuer pays a holder what it withheld from it (coupons, redemption) once it can be paid."""
+
+    signer_field: ClassVar[str] = "issuer"
+    issuer: Did
+    bond_id: str
+    holder: Did
+
+
 class MsgTransferBond(Msg, frozen=True, tag="bonds/MsgTransferBond"):
     """A holder transfers bonds free of payment to another eligible holder."""
 
@@ -310,6 +319,12 @@ def validate_allocate_bond(msg: MsgAllocateBond) -> None:
 def validate_bond_only(msg: MsgSettleBond | MsgRedeemBond) -> None:
     """Stateless checks of a message that names only a bond."""
     _check_bond_id(msg.bond_id)
+
+
+def validate_pay_withheld(msg: MsgPayWithheld) -> None:
+    """Stateless checks of MsgPayWithheld."""
+    _check_bond_id(msg.bond_id)
+    check_did("holder", msg.holder)
 
 
 def validate_pay_coupon(msg: MsgPayCoupon) -> None:

@@ -162,10 +162,26 @@ class CouponRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     rate: str = ""  # the rate applied, as finance.format_rate writes it
     total: int = 0  # the coupon on the outstanding amount, rounded once (half-even)
     paid: int = 0  # paid to holders (each rounded down)
-    remainder: int = 0  # total - paid: rounding units not distributed, kept by the issuer
+    remainder: int = 0  # total - paid - withheld: rounding units not distributed, kept by the issuer
     holders: int = 0
     missed_height: Height = 0
     paid_height: Height = 0
+    withheld: int = 0  # owed to holders who could not be paid (see Withheld), kept by the issuer until paid
+
+
+class Withheld(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """What the issuer owes a holder it could not pay (coupons, redemption): its deposit account or bond
+    holding frozen, or its KYC no longer valid. Paid by ``MsgPayWithheld`` once the holder can be paid."""
+
+    bond_id: str
+    holder: Did
+    coupons: int  # coupon payments owed
+    redemption: int  # face amount owed
+
+    @property
+    def amount(self) -> int:
+        """Everything owed."""
+        return self.coupons + self.redemption
 
 
 class Watch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

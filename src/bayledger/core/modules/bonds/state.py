@@ -29,6 +29,7 @@ from bayledger.core.modules.bonds.records import (
     Pledge,
     Review,
     Watch,
+    Withheld,
 )
 from bayledger.core.store import StateReader, WritableState, take_next_sequence
 from bayledger.core.types import Did
@@ -47,6 +48,7 @@ PLEDGE_PREFIX = b"bonds/p/"  # bonds/p/<bond id>/<holder>/<pledgee> -> Pledge
 OFFER_PREFIX = b"bonds/of/"  # bonds/of/<offer id> -> Offer (open offers only)
 FREEZE_PREFIX = b"bonds/f/"  # bonds/f/<bond id>/<holder> -> HoldingFreeze
 COUPON_PREFIX = b"bonds/c/"  # bonds/c/<bond id>/<index, 4 digits> -> CouponRecord (paid or missed)
+WITHHELD_PREFIX = b"bonds/wh/"  # bonds/wh/<bond id>/<holder> -> Withheld (owed, not yet paid)
 WATCH_PREFIX = b"bonds/w/"  # bonds/w/<bond id> -> Watch (the next coupon to watch, active bonds only)
 FRAMEWORK_SEQUENCE = b"bonds/seq/framework"
 OFFER_SEQUENCE = b"bonds/seq/offer"
@@ -369,6 +371,35 @@ def list_watches(store: StateReader) -> list[Watch]:
     return [decode_record(raw, Watch) for _, raw in store.iter_prefix(WATCH_PREFIX)]
 
 
+# --- payments withheld -------------------------------------------------------------------------------
+
+
+def withheld_proof_key(ident: str) -> bytes:
+    """State key of the provable kind ``withheld`` from ``<bond id>/<did>`` (absent = nothing owed)."""
+    return WITHHELD_PREFIX + ident.encode()
+
+
+def get_withheld(store: StateReader, bond_id: str, holder: Did) -> Withheld:
+    """What the issuer owes ``holder`` of ``bond_id`` and could not pay (zero amounts when nothing)."""
+    raw = store.get(_key(WITHHELD_PREFIX, bond_id, holder))
+    return Withheld(bond_id, holder, 0, 0) if raw is None else decode_record(raw, Withheld)
+
+
+def set_withheld(store: WritableState, withheld: Withheld) -> None:
+    """Write what is owed to a holder; nothing owed deletes the record."""
+    key = _key(WITHHELD_PREFIX, withheld.bond_id, withheld.holder)
+    if withheld.amount == 0:
+        store.delete(key)
+    else:
+        store.set(key, encode_record(withheld))
+
+
+def list_withheld(store: StateReader, bond_id: str) -> list[Withheld]:
+    """Every amount owed to holders of a bond, in holder order."""
+    prefix = _key(WITHHELD_PREFIX, bond_id) + b"/"
+    return [decode_record(raw, Withheld) for _, raw in store.iter_prefix(prefix)]
+
+
 __all__ = [
     "ACTIVE",
     "ALLOCATED",
@@ -389,4 +420,5 @@ __all__ = [
     "Pledge",
     "Review",
     "Watch",
+    "Withheld",
 ]
