@@ -12,7 +12,7 @@ from bayledger.core import smt
 from bayledger.core.light import verify_state
 from bayledger.core.modules.accounts.state import account_key
 from bayledger.core.modules.carbon import MODULE as CARBON
-from bayledger.core.modules.carbon.errors import PrecisionExceededError
+from bayledger.core.modules.carbon.errors import InvalidCarbonMessageError, PrecisionExceededError
 from bayledger.core.modules.carbon.invariants import check_serials, check_supply
 from bayledger.core.modules.carbon.ledger import (
     Balance,
@@ -34,6 +34,7 @@ from bayledger.core.modules.claims import get_claim
 from bayledger.core.state_transition import check_invariants
 from bayledger.core.store import BlockState
 from bayledger.keys import SigningKey
+from bayledger.sdk.cash import parse_amount
 from carbonkit import (
     ALICE,
     BATCH,
@@ -218,6 +219,23 @@ def test_the_report_must_be_attested_by_the_issuer_and_backs_one_batch(chain: Ch
     refused(
         chain, VERIFIER, [issue([entry(ALICE, TONNE)], vintage=("2025-01-01", "2025-12-31"))], "carbon", 21
     )
+
+
+def test_the_same_report_anchored_again_backs_no_second_batch(chain: Chain) -> None:
+    """One verification report is one report whoever anchors it again: its content hash backs one batch."""
+    ok(chain, VERIFIER, [issue([entry(ALICE, 1000 * TONNE)])])  # ANC-00000001: content_hash(501), 1000 t
+    again = msgspec.structs.replace(report(1), owner=VERIFIER.did())  # the verifier re-anchors it itself
+    ok(chain, VERIFIER, [again])
+    refused(chain, VERIFIER, [issue([entry(BOB, 1000 * TONNE)], anchor_id="ANC-00000002")], "carbon", 21)
+
+
+@pytest.mark.parametrize("text", ["1,5", "12,5", "1_0.5", "1,,,0", "1,0000", ",100"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(text: str) -> None:
+    with pytest.raises(InvalidCarbonMessageError):
+        parse_quantity(text, 3)
+    with pytest.raises(ValueError):
+        parse_amount(text, 2)
+    assert parse_quantity("12,500,000.25", 3) == 12_500_000_250
 
 
 def test_a_verified_quantity_beyond_the_type_precision_is_refused(chain: Chain) -> None:
@@ -405,7 +423,6 @@ def test_a_retirement_is_provable_to_a_light_client(issued: Chain) -> None:
 
 def test_a_retirement_spanning_too_many_ranges_is_refused_clearly(issued: Chain) -> None:
     from bayledger.core.context import Context
-    from bayledger.core.modules.carbon.errors import InvalidCarbonMessageError
     from bayledger.core.modules.carbon.keeper import retire_pieces, select_tradable
     from bayledger.core.modules.carbon.ledger import delete_range, get_range
 

@@ -21,6 +21,7 @@ from bayledger.core.modules.datamobility.audit import verify_log_chain
 from bayledger.core.modules.datamobility.decision import consent_status_at
 from bayledger.core.modules.datamobility.records import Consent
 from bayledger.node.service import NotFoundError
+from bayledger.reports.csvsafe import csv_cell
 from bayledger.store.sqlite import ConnectionState, Database
 
 LOG_COLUMNS = (
@@ -189,7 +190,7 @@ class DataMobilityQueries:
         writer = csv.DictWriter(out, fieldnames=list(LOG_COLUMNS), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "reasons": ";".join(row["reasons"])})
+            writer.writerow({k: csv_cell(v) for k, v in {**row, "reasons": ";".join(row["reasons"])}.items()})
         return out.getvalue()
 
     def get_subject_view(self, subject: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
 from bayledger.core.finance import round_half_even
+from bayledger.reports.csvsafe import csv_cell
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,13 @@ def to_csv(report: Report) -> str:
     sections separated by an empty line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([report.title])
+    writer.writerow([csv_cell(report.title)])
     for key, value in report.subject.items():
-        writer.writerow([key, value])
+        writer.writerow([csv_cell(key), csv_cell(value)])
     for section in report.sections:
         writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerows(section_table(section))
+        writer.writerow([csv_cell(section.title)])
+        writer.writerows([csv_cell(cell) for cell in row] for row in section_table(section))
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bayledger.core.finance import ungroup_decimal
 from bayledger.core.modules.cash.msgs import (
     CURRENCY_DECIMALS,
     MsgCreateToken,
@@ -44,7 +45,8 @@ def decimals_of(currency: str) -> int:
 def parse_amount(text: str, decimals: int) -> int:
     """Decimal text in major units (``"1,234.5"``, ``"1000"``) as minor units (``123450``); ValueError
     for negative, malformed or over-precise input (``"0.001"`` for HKD)."""
-    match = _DECIMAL.fullmatch(text.strip().replace(",", "").replace("_", ""))
+    plain = ungroup_decimal(text)  # "1,5" is refused, never read as 15
+    match = None if plain is None else _DECIMAL.fullmatch(plain)
     if match is None:
         raise ValueError(f"amount {text!r} is not a non-negative decimal number")
     whole, frac = str(match["whole"]), str(match["frac"] or "").rstrip("0")

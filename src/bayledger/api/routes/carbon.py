@@ -18,6 +18,7 @@ from bayledger.api.deps import PagingDep, json_response
 from bayledger.api.errors import ApiCode, ApiError
 from bayledger.api.schemas import documented
 from bayledger.node.carbon_queries import CarbonService, CarbonView
+from bayledger.reports.csvsafe import csv_cell
 
 CARBON_METHODS = ("list_carbon_registry", "get_carbon_batch", "get_carbon_provenance", "get_claim")
 
@@ -233,7 +234,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n", extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: v if isinstance(v, str | int) else str(v) for k, v in row.items()})
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

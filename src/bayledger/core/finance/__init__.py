@@ -77,6 +77,7 @@ from bayledger.core.finance.money import (
     round_down,
     round_half_even,
     split_with_remainder,
+    ungroup_decimal,
 )
 from bayledger.core.finance.schedule import (
     MAX_COUPON_PERIODS,
@@ -155,6 +156,7 @@ __all__ = [
     "round_down",
     "round_half_even",
     "split_with_remainder",
+    "ungroup_decimal",
     "validate_business_day_rule",
     "validate_day_count",
     "validate_isin",

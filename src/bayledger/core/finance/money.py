@@ -168,3 +168,18 @@ def split_with_remainder(
     if paid > total_minor:
         raise InvalidAmountError(f"holders are owed {paid} but only {total_minor} was funded")
     return payments, total_minor - paid
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+
+
+def ungroup_decimal(text: str) -> str | None:
+    """Decimal text a person typed, without its thousands separators: ``"1,250.5"`` → ``"1250.5"``;
+    text without commas is returned stripped. None when commas are not thousands groups (``"1,5"`` is
+    a decimal comma, never 15; ``"1,,0"``, ``"12,50"``) or when ``_`` appears."""
+    text = text.strip()
+    if "_" in text:
+        return None
+    if "," not in text:
+        return text
+    return text.replace(",", "") if _GROUPED.fullmatch(text) else None

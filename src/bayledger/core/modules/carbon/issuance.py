@@ -118,7 +118,7 @@ def process_issue_batch(ctx: Context, msg: MsgIssueBatch) -> None:
     project, credit_type = _issue_context(ctx, msg.project_id, msg.issuer)
     anchor = _attested_report(ctx, msg.report_anchor_id, msg.issuer)
     verified = parse_quantity(anchor.metadata[VERIFIED_QUANTITY_KEY], credit_type.precision)
-    used_by = get_report_batch(ctx.store, anchor.id)
+    used_by = get_report_batch(ctx.store, anchor.content_hash)
     if used_by is not None:
         raise ReportAlreadyUsedError(anchor.id, used_by)
     total = sum(entry.tradable_amount + entry.retired_amount for entry in msg.issuance)
@@ -135,7 +135,7 @@ def process_issue_batch(ctx: Context, msg: MsgIssueBatch) -> None:
     )
     set_batch(ctx.store, batch)
     set_project(ctx.store, replace(project, batch_count=project.batch_count + 1))
-    set_report_batch(ctx.store, anchor.id, batch.batch_id)
+    set_report_batch(ctx.store, anchor.content_hash, batch.batch_id)
     retired = sum(entry.retired_amount for entry in msg.issuance)
     ctx.emit(
         EventIssueBatch(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bayledger.core.encoding import MAX_SAFE_INTEGER
+from bayledger.core.finance import ungroup_decimal
 from bayledger.core.modules.carbon.errors import InvalidCarbonMessageError, PrecisionExceededError
 
 CARBON_VERIFIER_CREDENTIAL = "CarbonVerifierCredential"
@@ -103,7 +104,8 @@ def parse_quantity(text: str, precision: int) -> int:
     Raises PrecisionExceededError (``carbon/12``) for more decimals than ``precision`` and
     InvalidCarbonMessageError (``carbon/2``) for text that is not a non-negative decimal or too large.
     """
-    match = _QUANTITY.fullmatch(text.strip().replace(",", "").replace("_", ""))
+    plain = ungroup_decimal(text)  # "1,5" is refused, never read as 15
+    match = None if plain is None else _QUANTITY.fullmatch(plain)
     if match is None:
         raise InvalidCarbonMessageError(f"quantity {text!r} is not a non-negative decimal number")
     whole, frac = str(match["whole"]), str(match["frac"] or "").rstrip("0")

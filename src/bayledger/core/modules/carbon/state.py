@@ -16,7 +16,7 @@ CLASS_PREFIX = b"carbon/c/"  # carbon/c/<class_id> -> CreditClass
 PROJECT_PREFIX = b"carbon/p/"  # carbon/p/<project_id> -> Project
 BATCH_PREFIX = b"carbon/bt/"  # carbon/bt/<batch_id> -> Batch
 ORIGIN_PREFIX = b"carbon/o/"  # carbon/o/<registry>/<reference> -> Origin (bridged in, never again)
-REPORT_PREFIX = b"carbon/ra/"  # carbon/ra/<anchor_id> -> batch id the report backs
+REPORT_PREFIX = b"carbon/ra/"  # carbon/ra/<report content hash> -> batch id the report backs
 CLASS_SEQ_PREFIX = b"carbon/seq/c/"  # carbon/seq/c/<abbreviation> -> last class number of the type
 
 
@@ -154,8 +154,8 @@ def origin_key(ident: str) -> bytes:
     return ORIGIN_PREFIX + ident.encode()
 
 
-def _report_key(anchor_id: str) -> bytes:
-    return REPORT_PREFIX + anchor_id.encode()
+def _report_key(report_hash: str) -> bytes:
+    return REPORT_PREFIX + report_hash.encode()
 
 
 # --- ids ---------------------------------------------------------------------------------------------------
@@ -259,12 +259,13 @@ def list_origins(store: StateReader) -> list[Origin]:
     return [decode_record(raw, Origin) for _, raw in store.iter_prefix(ORIGIN_PREFIX)]
 
 
-def get_report_batch(store: StateReader, anchor_id: str) -> str | None:
-    """The batch a verification report anchor backs, or None."""
-    raw = store.get(_report_key(anchor_id))
+def get_report_batch(store: StateReader, report_hash: str) -> str | None:
+    """The batch a verification report backs, or None. Keyed on the report's content hash, not on an
+    anchor id: the same report anchored again (by anyone) is the same report and backs no second batch."""
+    raw = store.get(_report_key(report_hash))
     return None if raw is None else raw.decode()
 
 
-def set_report_batch(store: WritableState, anchor_id: str, batch_id: str) -> None:
-    """Mark a verification report as used by a batch."""
-    store.set(_report_key(anchor_id), batch_id.encode())
+def set_report_batch(store: WritableState, report_hash: str, batch_id: str) -> None:
+    """Mark a verification report (by content hash) as used by a batch."""
+    store.set(_report_key(report_hash), batch_id.encode())
