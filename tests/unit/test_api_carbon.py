@@ -315,12 +315,34 @@ def test_a_certificate_signed_with_sm2_verifies_with_the_sm2_suite(zone: Zone) -
     )
     assert package["credential"]["proof"]["cryptosuite"] == "bayledger-sm2-jcs-2025"
     genesis = genesis_from_json(zone.client.genesis())
-    verified = verify_certificate(json.loads(json.dumps(package)), genesis=genesis, now=now)
+    with pytest.raises(CertificateError, match="issuerMember record does not exist"):
+        verify_certificate(json.loads(json.dumps(package)), genesis=genesis, now=now)  # not the registrar
+    trusted = {SM2_REG.did()}  # a verifier may name the issuers it trusts instead
+    verified = verify_certificate(
+        json.loads(json.dumps(package)), genesis=genesis, now=now, trusted_issuers=trusted
+    )
     assert (verified.issuer, verified.subject["quantity"]) == (SM2_REG.did(), "50.000")
     swapped = json.loads(json.dumps(package))
     swapped["proofs"]["issuerAccount"] = zone.client.get_proof("accounts", "account", REG.did())
     with pytest.raises(CertificateError, match="issuerAccount"):
-        verify_certificate(swapped, genesis=genesis, now=now)
+        verify_certificate(swapped, genesis=genesis, now=now, trusted_issuers=trusted)
+
+
+def test_a_certificate_whose_proofs_are_of_several_heights_is_refused(zone: Zone) -> None:
+    """An account proof from another height could lend a rotated-out key to a new certificate."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    package = build_certificate_package(
+        zone.client, f"RET-{BATCH}-0002", issuer=REG.did(), signing_key=REG, issued_at=now
+    )
+    genesis = genesis_from_json(zone.client.genesis())
+    mixed = json.loads(json.dumps(package))
+    mixed["proofs"]["issuerAccount"]["height"] -= 1  # as if taken from an earlier block
+    with pytest.raises(CertificateError, match="several heights"):
+        verify_certificate(mixed, genesis=genesis, now=now)
+    retyped = json.loads(json.dumps(package))
+    retyped["credential"]["type"] = ["VerifiableCredential"]
+    with pytest.raises(CertificateError, match="not a CarbonRetirementCertificate"):
+        verify_certificate(retyped, genesis=genesis, now=now)
 
 
 def test_reads_through_the_view_equal_the_api(zone: Zone) -> None:

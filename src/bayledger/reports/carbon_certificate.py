@@ -18,8 +18,9 @@ from bayledger.core.encoding import b64decode
 from bayledger.core.genesis import Genesis
 from bayledger.core.modules.accounts.state import account_key
 from bayledger.core.modules.carbon.ledger import retirement_key
-from bayledger.core.modules.carbon.rules import format_quantity
+from bayledger.core.modules.carbon.rules import REGISTRAR_ROLE, format_quantity
 from bayledger.core.modules.carbon.state import batch_key, project_key, type_key
+from bayledger.core.modules.governance.state import member_key
 from bayledger.keys import SigningKey
 from bayledger.reports.pdf import PdfReport, Section, render_pdf
 from bayledger.sdk.carbon import CarbonApi
@@ -34,6 +35,7 @@ from bayledger.vc.timestamps import format_datetime
 
 CERTIFICATE_TYPE = "CarbonRetirementCertificate"
 PACKAGE_TYPE = "BayledgerCarbonRetirementCertificatePackage"
+PROOF_ATTEMPTS = 10
 
 
 class CertificateError(ValueError):
@@ -119,8 +121,10 @@ def certificate_package(
     project_proof: dict[str, Any],
     credit_type_proof: dict[str, Any],
     issuer_account_proof: dict[str, Any],
+    issuer_member_proof: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The one JSON document a verifier needs (with the zone's genesis) to check a certificate offline."""
+    """The one JSON document a verifier needs (with the zone's genesis) to check a certificate offline.
+    All proofs must come from one height; ``issuer_member_proof`` proves the issuer's consortium role."""
     return {
         "type": PACKAGE_TYPE,
         "credential": credential,
@@ -130,6 +134,7 @@ def certificate_package(
             "project": project_proof,
             "creditType": credit_type_proof,
             "issuerAccount": issuer_account_proof,
+            **({"issuerMember": issuer_member_proof} if issuer_member_proof is not None else {}),
         },
     }
 
@@ -145,6 +150,19 @@ def _proven(genesis: Genesis, package: dict[str, Any], name: str, key: bytes) ->
     if not isinstance(value, dict):
         raise CertificateError(f"the {name} record does not exist on chain")
     return value
+
+
+def _check_one_height(package: dict[str, Any]) -> None:
+    """Every proof of the package is of one height: the issuer's keys and role are those in force with the
+    records shown (an old account proof cannot lend a rotated-out key to a new certificate)."""
+    proofs = package.get("proofs")
+    heights = (
+        {p.get("height") for p in proofs.values() if isinstance(p, dict)}
+        if isinstance(proofs, dict)
+        else set()
+    )
+    if len(heights) != 1:
+        raise CertificateError(f"the package's proofs are of several heights {sorted(map(str, heights))}")
 
 
 def _issuer_keys(account: dict[str, Any]) -> list[Multikey]:
@@ -180,8 +198,17 @@ def verify_certificate(
     issuer = credential.get("issuer")
     if not isinstance(subject, dict) or not isinstance(issuer, str):
         raise CertificateError("the credential has no single subject or issuer")
-    if trusted_issuers is not None and issuer not in trusted_issuers:
-        raise CertificateError(f"issuer {issuer} is not trusted to issue certificates")
+    types = credential.get("type")
+    if not isinstance(types, list) or CERTIFICATE_TYPE not in types:
+        raise CertificateError(f"the credential is not a {CERTIFICATE_TYPE}")
+    _check_one_height(package)
+    if trusted_issuers is not None:
+        if issuer not in trusted_issuers:
+            raise CertificateError(f"issuer {issuer} is not trusted to issue certificates")
+    else:  # by default only the registry's registrar (a proven consortium role) issues certificates
+        member = _proven(genesis, package, "issuerMember", member_key(issuer))  # absent: not a member
+        if REGISTRAR_ROLE not in member.get("roles", []):
+            raise CertificateError(f"issuer {issuer} is not a consortium member with role {REGISTRAR_ROLE!r}")
     account = _proven(genesis, package, "issuerAccount", account_key(issuer))
     _verify_signature(credential, account, now)
     retirement = _proven(genesis, package, "retirement", retirement_key(str(subject.get("retirementId"))))
@@ -279,11 +306,18 @@ def build_certificate_package(
     credential = issue_certificate(
         retirement, chain_id=chain_id, issuer=issuer, signing_key=signing_key, issued_at=issued_at
     )
-    return certificate_package(
-        credential,
-        retirement_proof=client.get_proof("carbon", "retirement", retirement_id),
-        batch_proof=client.get_proof("carbon", "batch", retirement["batch_id"]),
-        project_proof=client.get_proof("carbon", "project", retirement["project_id"]),
-        credit_type_proof=client.get_proof("carbon", "type", retirement["batch"]["credit_type"]),
-        issuer_account_proof=client.get_proof("accounts", "account", issuer),
+    wanted = {
+        "retirement_proof": ("carbon", "retirement", retirement_id),
+        "batch_proof": ("carbon", "batch", retirement["batch_id"]),
+        "project_proof": ("carbon", "project", retirement["project_id"]),
+        "credit_type_proof": ("carbon", "type", retirement["batch"]["credit_type"]),
+        "issuer_account_proof": ("accounts", "account", issuer),
+        "issuer_member_proof": ("governance", "member", issuer),
+    }
+    for _ in range(PROOF_ATTEMPTS):  # blocks may commit between the reads: retry until one height
+        proofs = {name: client.get_proof(*where) for name, where in wanted.items()}
+        if len({answer["height"] for answer in proofs.values()}) == 1:
+            return certificate_package(credential, **proofs)
+    raise CertificateError(
+        f"the node kept committing blocks while the proofs were read ({PROOF_ATTEMPTS} tries)"
     )

@@ -221,12 +221,16 @@ def bridge_in(
     origin_first: int,
     origin_last: int,
     recipient: str,
+    authorization: str = "unauthorized",
+    host_country: str = "",
+    adjustment_status: str = "not-required",
 ) -> dict[str, Any]:
-    """``carbon/MsgBridgeIn``: whole origin credits ``origin_first..origin_last`` become a local batch."""
+    """``carbon/MsgBridgeIn``: whole origin credits ``origin_first..origin_last`` become a local batch
+    (with the Paris Art. 6 fields of the origin: authorisation, host country, adjustment status)."""
     return msg_to_dict(
         MsgBridgeIn(
             issuer, project_id, vintage_start, vintage_end, origin_registry, origin_batch, origin_reference,
-            origin_first, origin_last, recipient,
+            origin_first, origin_last, recipient, authorization, host_country, adjustment_status,
         )
     )  # fmt: skip
 
