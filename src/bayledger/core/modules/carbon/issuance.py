@@ -159,6 +159,12 @@ def process_issue_batch(ctx: Context, msg: MsgIssueBatch) -> None:
         first += amount
 
 
+def compute_origin_batch_ref(registry: str, batch: str) -> str:
+    """The claims-registry reference of an origin batch: registry and batch id case-folded, so the same
+    origin serials bridged in again under ``vcs-1234`` after ``VCS-1234`` overlap and are refused."""
+    return f"{registry.casefold()}:{batch.casefold()}"
+
+
 def process_bridge_in(ctx: Context, msg: MsgBridgeIn) -> None:
     """Mint credits bridged from another registry as a new batch, once per origin reference, after
     claiming the origin serials in the claims registry (so overlapping origin serials are refused too)."""
@@ -179,7 +185,7 @@ def process_bridge_in(ctx: Context, msg: MsgBridgeIn) -> None:
     claim_id = register_serial_range_claim(
         ctx,
         claimant=msg.recipient,
-        batch_ref=f"{msg.origin_registry}:{msg.origin_batch}",
+        batch_ref=compute_origin_batch_ref(msg.origin_registry, msg.origin_batch),
         ranges=[(msg.origin_first, msg.origin_last)],
         project_ref=project.project_id,
         vintage_start=start,
