@@ -363,7 +363,7 @@ def test_bridge_in_once_per_origin_reference_and_never_overlapping(chain: Chain)
         chain, VERIFIER, [bridge_in("VCS-1234-2023-400-600", 400, 600)], "claims", 3
     )  # origin serials again
     recased = msgspec.structs.replace(
-        bridge_in("vcs-1234-2023-1-500-again", 1, 500), origin_registry="Verra", origin_batch="vcs-1234-2023"
+        bridge_in("vcs-1234-2023-1-500-again", 1, 500), origin_batch="vcs-1234-2023"
     )
     refused(chain, VERIFIER, [recased], "claims", 3)  # the same origin serials, spelt in another case
     ok(chain, VERIFIER, [bridge_in("VCS-1234-2023-501-600", 501, 600)])
