@@ -23,7 +23,7 @@ from bayledger.core.modules.datamobility.msgs import (
 )
 from bayledger.core.modules.datamobility.workdays import DAY_MS
 from bayledger.core.modules.identity.msgs import MsgSetStatusList
-from corechain import content_hash
+from corechain import Chain, content_hash
 from datakit import (
     ASSET_FP,
     BJBANK,
@@ -36,6 +36,7 @@ from datakit import (
     SZBANK,
     asset,
     consent,
+    data_genesis,
     decided,
     fails,
     filing,
@@ -437,13 +438,13 @@ def test_consent_stateless_checks(changes: dict[str, Any]) -> None:
 
 def test_revoked_recipient_credential_stops_the_next_request() -> None:
     chain = prepared_chain()
-    credential = replace(recipient_credential(OTHER, "HK", 3), status_list_id="drc-rev", status_index=7)
+    credential = replace(recipient_credential(OTHER, "CN-GD", 3), status_list_id="drc-rev", status_index=7)
     status_list = MsgSetStatusList(
         issuer=ISSUER.did(), list_id="drc-rev", purpose="revocation", list_hash=content_hash(1),
         set_indices=[], clear_indices=[],
     )  # fmt: skip
     ok(chain, ISSUER, [status_list, credential])
-    ok(chain, CUSTOMER, [consent(OTHER, recipient_jurisdiction="HK")])
+    ok(chain, CUSTOMER, [consent(OTHER)])
     ok(chain, HKBANK, [filing(OTHER, recipient_city="Shenzhen")])
     assert decided(ok(chain, OTHER, [request(OTHER)]))["decision"] == "allow"
     ok(chain, ISSUER, [replace(status_list, list_hash=content_hash(2), set_indices=[7])])
@@ -462,3 +463,50 @@ def test_not_yet_valid_consent_future_filing_and_asset_stored_outside_the_gba() 
         "asset_outside_gba",
         "filing_not_effective",
     ]
+
+
+def test_filing_in_the_reverse_direction_is_denied() -> None:
+    """The asset is in HK and the recipient in Shenzhen, but the filing is Shenzhen -> Hong Kong."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset(storage_location="HK")])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing(processor_city="Shenzhen", recipient_city="Hong Kong")])
+    record = dm.get_filing(chain.state, "GBA-00000001")
+    assert record is not None and record.direction == "mainland-to-hk"
+    assert _deny(chain, SZBANK, request()) == ["filing_direction_mismatch", "recipient_city_mismatch"]
+
+
+def test_transfer_that_does_not_cross_the_boundary_is_denied() -> None:
+    """HK -> HK under a filing claiming the recipient is in Shenzhen; and Guangdong -> Guangdong."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(OTHER, "HK", 1)])
+    ok(chain, HKBANK, [asset(storage_location="HK")])
+    ok(chain, CUSTOMER, [consent(recipient=OTHER, recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing(recipient=OTHER, recipient_city="Shenzhen")])
+    assert _deny(chain, OTHER, request(recipient=OTHER)) == ["not_cross_boundary", "recipient_city_mismatch"]
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset(storage_location="CN-GD")])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing()])
+    assert _deny(chain, SZBANK, request()) == ["not_cross_boundary", "filing_direction_mismatch"]
+
+
+def test_consent_naming_the_assets_side_is_not_cross_boundary() -> None:
+    """The credential is in Guangdong but the subject consented to a recipient in HK, where the data is."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset()])
+    ok(chain, CUSTOMER, [consent(recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing()])
+    assert _deny(chain, SZBANK, request()) == ["not_cross_boundary"]
+
+
+def test_mainland_to_hk_in_the_filed_direction_is_allowed() -> None:
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(OTHER, "HK", 1)])
+    ok(chain, HKBANK, [asset(storage_location="CN-GD")])
+    ok(chain, CUSTOMER, [consent(recipient=OTHER, recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing(recipient=OTHER, processor_city="Shenzhen", recipient_city="Hong Kong")])
+    assert decided(ok(chain, OTHER, [request(recipient=OTHER)]))["decision"] == "allow"
