@@ -510,3 +510,38 @@ def test_mainland_to_hk_in_the_filed_direction_is_allowed() -> None:
     ok(chain, CUSTOMER, [consent(recipient=OTHER, recipient_jurisdiction="HK")])
     ok(chain, HKBANK, [filing(recipient=OTHER, processor_city="Shenzhen", recipient_city="Hong Kong")])
     assert decided(ok(chain, OTHER, [request(recipient=OTHER)]))["decision"] == "allow"
+
+
+def test_dispatch_after_the_recipient_credential_expired_is_refused() -> None:
+    chain = Chain(data_genesis())
+    start = chain.time
+    ok(chain, ISSUER, [replace(recipient_credential(SZBANK, "CN-GD", 1), valid_until=start + 100_000)])
+    ok(chain, HKBANK, [asset()])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing()])
+    assert decided(ok(chain, SZBANK, [request()]))["grant_id"] == "DTG-00000001"
+    log_before = len(dm.list_log(chain.state))
+    result = run(chain, HKBANK, [dispatch()], time=start + 10_000_000)
+    assert (result.codespace, result.code) == ("datamobility", 14), result.log
+    assert "no longer holds a valid DataRecipientCredential" in result.log
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and (grant.status, grant.payload_fingerprint) == ("active", "")
+    assert len(dm.list_log(chain.state)) == log_before
+
+
+def test_dispatch_under_a_superseded_filing_is_refused() -> None:
+    chain = prepared_chain()
+    ok(chain, SZBANK, [request()])
+    ok(chain, HKBANK, [filing(supersedes="GBA-00000001", purposes=["credit_assessment", "kyc"])])
+    result = fails(chain, HKBANK, [dispatch()], 14)
+    assert "GBA-00000001 is superseded by GBA-00000002" in result.log
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and grant.status == "active"
+
+
+def test_dispatch_with_credential_and_filing_in_force_succeeds() -> None:
+    chain = prepared_chain()
+    ok(chain, SZBANK, [request()])
+    ok(chain, HKBANK, [dispatch()])
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and (grant.status, grant.payload_fingerprint) == ("dispatched", PAYLOAD_FP)
