@@ -33,7 +33,9 @@ from datakit import (
     ISSUER,
     OTHER,
     REGULATOR,
+    SM2_KEY,
     SZBANK,
+    X25519_KEY,
     asset,
     consent,
     data_genesis,
@@ -393,7 +395,7 @@ def test_access_log_is_hash_chained_retained_three_years_and_tamper_evident() ->
 def test_sm3_zone_fingerprints_and_log() -> None:
     chain = prepared_chain("sm3")
     fails(chain, HKBANK, [asset(hash_algorithm="sha256")], 12)
-    ok(chain, SZBANK, [request()])
+    ok(chain, SZBANK, [request(recipient_key=SM2_KEY)])
     assert verify_log_chain(dm.list_log(chain.state), get_hash_function("sm3")) == []
     assert verify_log_chain(dm.list_log(chain.state), get_hash_function("sha256")) != []
 
@@ -545,3 +547,20 @@ def test_dispatch_with_credential_and_filing_in_force_succeeds() -> None:
     ok(chain, HKBANK, [dispatch()])
     grant = dm.get_grant(chain.state, "DTG-00000001")
     assert grant is not None and (grant.status, grant.payload_fingerprint) == ("dispatched", PAYLOAD_FP)
+
+
+def test_sm3_zone_refuses_a_non_sm2_recipient_key() -> None:
+    chain = prepared_chain("sm3")
+    result = fails(chain, SZBANK, [request(recipient_key=X25519_KEY)], 15)
+    assert "recipient key must be sm2" in result.log
+    assert dm.list_requests(chain.state) == [] and dm.list_grants(chain.state) == []
+    event = decided(ok(chain, SZBANK, [request(recipient_key=SM2_KEY)]))
+    assert event["decision"] == "allow"
+    grant = dm.get_grant(chain.state, event["grant_id"])
+    assert grant is not None and grant.recipient_key == SM2_KEY
+
+
+@pytest.mark.parametrize("key", [X25519_KEY, SM2_KEY])
+def test_sha256_zone_accepts_x25519_and_sm2_keys(key: str) -> None:
+    chain = prepared_chain()
+    assert decided(ok(chain, SZBANK, [request(recipient_key=key)]))["decision"] == "allow"

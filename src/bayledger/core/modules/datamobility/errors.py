@@ -122,3 +122,14 @@ class GrantBasisLapsedError(DataMobilityError):
 
     def __init__(self, grant_id: str, why: str) -> None:
         super().__init__(f"grant {grant_id} cannot be dispatched: {why}")
+
+
+class WrongKeyTypeError(DataMobilityError):
+    """A national-crypto (SM3) zone moves data only with the SM2/SM4 suite: the recipient key must be SM2."""
+
+    code = 15
+
+    def __init__(self, key_type: str) -> None:
+        super().__init__(
+            f"this zone uses national cryptography (SM3): the recipient key must be sm2:<…>, not {key_type}"
+        )

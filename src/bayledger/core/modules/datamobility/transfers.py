@@ -27,6 +27,7 @@ from bayledger.core.modules.datamobility.errors import (
     GrantNotFoundError,
     InvalidDataMessageError,
     NotAuthorisedPartyError,
+    WrongKeyTypeError,
 )
 from bayledger.core.modules.datamobility.events import (
     EventAcknowledgeDelivery,
@@ -150,12 +151,19 @@ def compute_grant(
 
 
 def process_request_transfer(ctx: Context, msg: MsgRequestTransfer) -> None:
-    """Decide the request from state and block time; record it (and the grant when allowed)."""
+    """Decide the request from state and block time; record it (and the grant when allowed).
+
+    In a national-crypto zone (SM3) the recipient key must be SM2 (the ``sm2-sm4gcm`` suite), else
+    WrongKeyTypeError; a SHA-256 zone accepts X25519 and SM2 keys.
+    """
     asset = get_asset(ctx.store, msg.asset_id)
     if asset is None:
         raise AssetNotFoundError(msg.asset_id)
     if asset.owner == msg.recipient:
         raise InvalidDataMessageError(f"{msg.recipient} already holds {msg.asset_id}")
+    key_type = msg.recipient_key.partition(":")[0]
+    if ctx.chain.hash_algorithm == "sm3" and key_type != "sm2":
+        raise WrongKeyTypeError(key_type)
     decision = compute_transfer_decision(
         ctx.store, ctx.time, asset, msg.recipient, msg.purpose, list(msg.categories)
     )
