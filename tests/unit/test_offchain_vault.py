@@ -4,7 +4,9 @@ and the vault service against an in-memory chain (grants read from its state, me
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -298,3 +300,32 @@ def test_receive_refuses_an_envelope_not_signed_by_the_holder_without_touching_t
     signers = [{"key_type": "ed25519", "public_key": b64encode(HKBANK.public_key)}]
     assert verify_envelope_signature(sign_envelope(envelope, HKBANK), signers) is True
     assert verify_envelope_signature(sign_envelope(envelope, HKBANK), []) is False
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_vault_directory_objects_and_log_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        vault = Vault.create(tmp_path / "v", "s3cret", scrypt_n=N)
+        vault.put("credit-file", b"data")
+        vault.log("receive", grant_id="DTG-00000001", holder=HKBANK.did())
+    finally:
+        os.umask(old)
+    root = tmp_path / "v"
+    assert (_mode(root), _mode(root / "objects")) == (0o700, 0o700)
+    for name in ("vault.json", "api-token", "access-log.jsonl", "objects/credit-file.bin"):
+        assert _mode(root / name) == 0o600, name
+
+
+def test_opening_a_vault_tightens_a_loose_directory_and_log(tmp_path: Path) -> None:
+    vault = Vault.create(tmp_path / "v", "s3cret", scrypt_n=N)
+    vault.log("store", name="credit-file")
+    root = tmp_path / "v"
+    os.chmod(root, 0o755)
+    os.chmod(root / "objects", 0o755)
+    os.chmod(root / "access-log.jsonl", 0o644)
+    Vault.open(root, "s3cret")
+    assert (_mode(root), _mode(root / "objects"), _mode(root / "access-log.jsonl")) == (0o700, 0o700, 0o600)
