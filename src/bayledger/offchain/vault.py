@@ -41,6 +41,8 @@ from bayledger.keys import Sm2SigningKey
 from bayledger.offchain.envelope import b64, sm2_public_text, unb64, x25519_public_text
 
 DEFAULT_SCRYPT_N = 2**15
+SALT_BYTES = 32
+"""Size of the random salt a payload fingerprint is computed with (``salted_fingerprint``)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _LOG_DOMAIN = b"bayledger/vault-log/v1\n"
 
@@ -57,6 +59,18 @@ def canonical(record: Any) -> bytes:
 def fingerprint(data: bytes, algorithm: str) -> str:
     """Hex SHA-256 or SM3 of ``data`` (the zone's hash)."""
     return get_hash_function(algorithm)(data).hex()
+
+
+def salted_fingerprint(salt: bytes, payload: bytes, algorithm: str) -> str:
+    """Hex zone hash of ``salt || payload``: the payload fingerprint anchored on chain at dispatch.
+
+    A masked payload may have little entropy (a year of birth, a score, a district): its plain hash on a
+    public ledger could be reversed by trying every value. With 32 random bytes, known only to the holder
+    and (inside the encrypted envelope) the recipient, it cannot.
+    """
+    if len(salt) != SALT_BYTES:
+        raise VaultError(f"a fingerprint salt is {SALT_BYTES} bytes")
+    return fingerprint(salt + payload, algorithm)
 
 
 def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
