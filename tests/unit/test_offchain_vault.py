@@ -195,7 +195,9 @@ def test_service_moves_masked_data_under_a_grant_and_deletes_after_withdrawal(tm
     }
     grant = dm.get_grant(chain.state, grant_id)
     assert grant is not None and grant.status == "delivered"
-    assert grant.payload_fingerprint == fingerprint(salt + payload, "sha256") != fingerprint(payload, "sha256")
+    assert (
+        grant.payload_fingerprint == fingerprint(salt + payload, "sha256") != fingerprint(payload, "sha256")
+    )
     assert json.loads(recipient.vault.get("received-" + grant_id))["identity"]["hkid"] == "A******(7)"
     assert recipient.sync() == []  # nothing revoked yet
     ok(chain, CUSTOMER, [dm_withdraw()])
@@ -354,4 +356,6 @@ def test_payload_fingerprint_is_salted_and_a_retry_reuses_the_salt(tmp_path: Pat
     grants = [dm.get_grant(chain.state, g) for g in (grant_id, second)]
     anchored = {g.payload_fingerprint for g in grants if g is not None}
     assert len(anchored) == 2 and plain not in anchored
-    assert json.loads(recipient.vault.get("received-" + second)) == apply_grant(RECORD, CREDIT, "mask-id-numbers")
+    assert json.loads(recipient.vault.get("received-" + second)) == apply_grant(
+        RECORD, CREDIT, "mask-id-numbers"
+    )

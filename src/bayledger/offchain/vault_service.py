@@ -37,7 +37,7 @@ from bayledger.sdk.wallet import Wallet
 RECEIVED_PREFIX = "received-"
 DELETED_PREFIX = "deleted-"
 SALT_PREFIX = "salt-"
-"""Vault object ``salt-<grant_id>``: the fingerprint salt of a payload sent (holder) or received (recipient)."""
+"""Vault object ``salt-<grant_id>``: the fingerprint salt of a payload sent or received."""
 
 
 class ChainLink(Protocol):
