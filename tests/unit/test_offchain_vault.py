@@ -359,3 +359,15 @@ def test_payload_fingerprint_is_salted_and_a_retry_reuses_the_salt(tmp_path: Pat
     assert json.loads(recipient.vault.get("received-" + second)) == apply_grant(
         RECORD, CREDIT, "mask-id-numbers"
     )
+
+
+def test_an_unsalted_envelope_of_an_older_holder_is_stored_whole(tmp_path: Path) -> None:
+    chain, _, recipient, grant_id = _setup(tmp_path)
+    payload = canonical(apply_grant(RECORD, CREDIT, "mask-id-numbers"))
+    fp = fingerprint(payload, "sha256")
+    ok(chain, HKBANK, [MsgDispatchTransfer(holder=HKBANK.did(), grant_id=grant_id, payload_fingerprint=fp)])
+    key = recipient.vault.public_keys()["x25519"]
+    envelope = sign_envelope(seal(payload, key, {"grant_id": grant_id, "sender": HKBANK.did()}), HKBANK)
+    assert recipient.receive(envelope)["accepted"] is True
+    assert recipient.vault.get("received-" + grant_id) == payload
+    assert "salt-" + grant_id not in recipient.vault.names()

@@ -156,6 +156,7 @@ class VaultService:
             "recipient": grant["recipient"],
             "payload_fingerprint": payload_fp,
             "hash_algorithm": grant["hash_algorithm"],
+            "salt_bytes": SALT_BYTES,  # the plaintext is salt || payload
         }
         envelope = seal(salt + payload, grant["recipient_key"], header)
         envelope["signature"] = self.chain.sign(envelope_sign_bytes(envelope))
@@ -221,10 +222,14 @@ class VaultService:
         except EnvelopeError:
             return self._refuse(grant_id, "decryption_failed", ciphertext_fp, on_chain=True)
         received_fp = fingerprint(payload, grant["hash_algorithm"])  # = hash(salt || canonical payload)
-        if len(payload) < SALT_BYTES or received_fp != grant["payload_fingerprint"]:
+        if received_fp != grant["payload_fingerprint"]:
             return self._refuse(grant_id, "fingerprint_mismatch", received_fp, on_chain=True)
-        self.vault.put(SALT_PREFIX + grant_id, payload[:SALT_BYTES])
-        self.vault.put(RECEIVED_PREFIX + grant_id, payload[SALT_BYTES:])
+        # the authenticated header says whether the plaintext starts with the salt (an unsalted envelope
+        # of an older holder is stored whole rather than cut)
+        salt_bytes = SALT_BYTES if envelope["header"].get("salt_bytes") == SALT_BYTES else 0
+        if salt_bytes:
+            self.vault.put(SALT_PREFIX + grant_id, payload[:salt_bytes])
+        self.vault.put(RECEIVED_PREFIX + grant_id, payload[salt_bytes:])
         self.chain.submit(
             MsgAcknowledgeDelivery(
                 recipient=self.chain.did,
