@@ -9,6 +9,7 @@ and the filing ``GBA-00000001`` HK bank → SZBANK. With those, :func:`request` 
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import msgspec
@@ -35,6 +36,7 @@ HKBANK, SZBANK, BJBANK, CUSTOMER, ISSUER, REGULATOR, OTHER = (
 )
 CREDIT = ["identity", "credit_history", "address"]
 X25519_KEY = "x25519:" + "A" * 43 + "="
+SM2_KEY = "sm2:" + base64.b64encode(b"\x04" + bytes(range(1, 65))).decode("ascii")
 ASSET_FP = content_hash(7001)
 
 

@@ -149,7 +149,9 @@ def test_consent_filing_transfer_withdrawal_between_two_vault_processes(world: d
     )
     assert sent["sent"] is True and sent["recipient_answer"]["accepted"] is True, sent
     expected_payload = canonical(apply_grant(RECORD, CATEGORIES, "mask-id-numbers"))
-    assert sent["payload_fingerprint"] == fingerprint(expected_payload, "sha256")
+    # the anchored fingerprint is hash(random salt || payload): not the payload's plain hash
+    assert sent["payload_fingerprint"] != fingerprint(expected_payload, "sha256")
+    assert sent["recipient_answer"]["fingerprint"] == sent["payload_fingerprint"]
     grant = client.get_data_record("grants", grant_id)
     assert (grant["status"], grant["payload_fingerprint"]) == ("delivered", sent["payload_fingerprint"])
     received = v["szbank"].control("GET", f"/v1/vault/records/received-{grant_id}")["record"]

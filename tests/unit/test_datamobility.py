@@ -23,7 +23,7 @@ from bayledger.core.modules.datamobility.msgs import (
 )
 from bayledger.core.modules.datamobility.workdays import DAY_MS
 from bayledger.core.modules.identity.msgs import MsgSetStatusList
-from corechain import content_hash
+from corechain import Chain, content_hash
 from datakit import (
     ASSET_FP,
     BJBANK,
@@ -33,9 +33,12 @@ from datakit import (
     ISSUER,
     OTHER,
     REGULATOR,
+    SM2_KEY,
     SZBANK,
+    X25519_KEY,
     asset,
     consent,
+    data_genesis,
     decided,
     fails,
     filing,
@@ -392,7 +395,7 @@ def test_access_log_is_hash_chained_retained_three_years_and_tamper_evident() ->
 def test_sm3_zone_fingerprints_and_log() -> None:
     chain = prepared_chain("sm3")
     fails(chain, HKBANK, [asset(hash_algorithm="sha256")], 12)
-    ok(chain, SZBANK, [request()])
+    ok(chain, SZBANK, [request(recipient_key=SM2_KEY)])
     assert verify_log_chain(dm.list_log(chain.state), get_hash_function("sm3")) == []
     assert verify_log_chain(dm.list_log(chain.state), get_hash_function("sha256")) != []
 
@@ -437,13 +440,13 @@ def test_consent_stateless_checks(changes: dict[str, Any]) -> None:
 
 def test_revoked_recipient_credential_stops_the_next_request() -> None:
     chain = prepared_chain()
-    credential = replace(recipient_credential(OTHER, "HK", 3), status_list_id="drc-rev", status_index=7)
+    credential = replace(recipient_credential(OTHER, "CN-GD", 3), status_list_id="drc-rev", status_index=7)
     status_list = MsgSetStatusList(
         issuer=ISSUER.did(), list_id="drc-rev", purpose="revocation", list_hash=content_hash(1),
         set_indices=[], clear_indices=[],
     )  # fmt: skip
     ok(chain, ISSUER, [status_list, credential])
-    ok(chain, CUSTOMER, [consent(OTHER, recipient_jurisdiction="HK")])
+    ok(chain, CUSTOMER, [consent(OTHER)])
     ok(chain, HKBANK, [filing(OTHER, recipient_city="Shenzhen")])
     assert decided(ok(chain, OTHER, [request(OTHER)]))["decision"] == "allow"
     ok(chain, ISSUER, [replace(status_list, list_hash=content_hash(2), set_indices=[7])])
@@ -462,3 +465,102 @@ def test_not_yet_valid_consent_future_filing_and_asset_stored_outside_the_gba() 
         "asset_outside_gba",
         "filing_not_effective",
     ]
+
+
+def test_filing_in_the_reverse_direction_is_denied() -> None:
+    """The asset is in HK and the recipient in Shenzhen, but the filing is Shenzhen -> Hong Kong."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset(storage_location="HK")])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing(processor_city="Shenzhen", recipient_city="Hong Kong")])
+    record = dm.get_filing(chain.state, "GBA-00000001")
+    assert record is not None and record.direction == "mainland-to-hk"
+    assert _deny(chain, SZBANK, request()) == ["filing_direction_mismatch", "recipient_city_mismatch"]
+
+
+def test_transfer_that_does_not_cross_the_boundary_is_denied() -> None:
+    """HK -> HK under a filing claiming the recipient is in Shenzhen; and Guangdong -> Guangdong."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(OTHER, "HK", 1)])
+    ok(chain, HKBANK, [asset(storage_location="HK")])
+    ok(chain, CUSTOMER, [consent(recipient=OTHER, recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing(recipient=OTHER, recipient_city="Shenzhen")])
+    assert _deny(chain, OTHER, request(recipient=OTHER)) == ["not_cross_boundary", "recipient_city_mismatch"]
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset(storage_location="CN-GD")])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing()])
+    assert _deny(chain, SZBANK, request()) == ["not_cross_boundary", "filing_direction_mismatch"]
+
+
+def test_consent_naming_the_assets_side_is_not_cross_boundary() -> None:
+    """The credential is in Guangdong but the subject consented to a recipient in HK, where the data is."""
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(SZBANK, "CN-GD", 1)])
+    ok(chain, HKBANK, [asset()])
+    ok(chain, CUSTOMER, [consent(recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing()])
+    assert _deny(chain, SZBANK, request()) == ["not_cross_boundary"]
+
+
+def test_mainland_to_hk_in_the_filed_direction_is_allowed() -> None:
+    chain = Chain(data_genesis())
+    ok(chain, ISSUER, [recipient_credential(OTHER, "HK", 1)])
+    ok(chain, HKBANK, [asset(storage_location="CN-GD")])
+    ok(chain, CUSTOMER, [consent(recipient=OTHER, recipient_jurisdiction="HK")])
+    ok(chain, HKBANK, [filing(recipient=OTHER, processor_city="Shenzhen", recipient_city="Hong Kong")])
+    assert decided(ok(chain, OTHER, [request(recipient=OTHER)]))["decision"] == "allow"
+
+
+def test_dispatch_after_the_recipient_credential_expired_is_refused() -> None:
+    chain = Chain(data_genesis())
+    start = chain.time
+    ok(chain, ISSUER, [replace(recipient_credential(SZBANK, "CN-GD", 1), valid_until=start + 100_000)])
+    ok(chain, HKBANK, [asset()])
+    ok(chain, CUSTOMER, [consent()])
+    ok(chain, HKBANK, [filing()])
+    assert decided(ok(chain, SZBANK, [request()]))["grant_id"] == "DTG-00000001"
+    log_before = len(dm.list_log(chain.state))
+    result = run(chain, HKBANK, [dispatch()], time=start + 10_000_000)
+    assert (result.codespace, result.code) == ("datamobility", 14), result.log
+    assert "no longer holds a valid DataRecipientCredential" in result.log
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and (grant.status, grant.payload_fingerprint) == ("active", "")
+    assert len(dm.list_log(chain.state)) == log_before
+
+
+def test_dispatch_under_a_superseded_filing_is_refused() -> None:
+    chain = prepared_chain()
+    ok(chain, SZBANK, [request()])
+    ok(chain, HKBANK, [filing(supersedes="GBA-00000001", purposes=["credit_assessment", "kyc"])])
+    result = fails(chain, HKBANK, [dispatch()], 14)
+    assert "GBA-00000001 is superseded by GBA-00000002" in result.log
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and grant.status == "active"
+
+
+def test_dispatch_with_credential_and_filing_in_force_succeeds() -> None:
+    chain = prepared_chain()
+    ok(chain, SZBANK, [request()])
+    ok(chain, HKBANK, [dispatch()])
+    grant = dm.get_grant(chain.state, "DTG-00000001")
+    assert grant is not None and (grant.status, grant.payload_fingerprint) == ("dispatched", PAYLOAD_FP)
+
+
+def test_sm3_zone_refuses_a_non_sm2_recipient_key() -> None:
+    chain = prepared_chain("sm3")
+    result = fails(chain, SZBANK, [request(recipient_key=X25519_KEY)], 15)
+    assert "recipient key must be sm2" in result.log
+    assert dm.list_requests(chain.state) == [] and dm.list_grants(chain.state) == []
+    event = decided(ok(chain, SZBANK, [request(recipient_key=SM2_KEY)]))
+    assert event["decision"] == "allow"
+    grant = dm.get_grant(chain.state, event["grant_id"])
+    assert grant is not None and grant.recipient_key == SM2_KEY
+
+
+@pytest.mark.parametrize("key", [X25519_KEY, SM2_KEY])
+def test_sha256_zone_accepts_x25519_and_sm2_keys(key: str) -> None:
+    chain = prepared_chain()
+    assert decided(ok(chain, SZBANK, [request(recipient_key=key)]))["decision"] == "allow"

@@ -95,3 +95,34 @@ def test_apply_grant_selects_categories_then_masks() -> None:
     assert apply_grant(RECORD, ["credit_history"], "none") == {"credit_history": RECORD["credit_history"]}
     with pytest.raises(KeyError):
         apply_grant(RECORD, ["identity"], "reversible-encoding")
+
+
+AWKWARD = {
+    "identity": {
+        "Name": "CHAN Tai Man",
+        "HKID": "B765432(1)",
+        "phone": 85291234567,
+        "account_number": 123456789012,
+        "id_numbers": ["A123456(7)", "C1234567"],
+        "Mobile": {"primary": "91234567"},
+        "verified": True,
+    }
+}
+
+
+@pytest.mark.parametrize("profile", ["mask-id-numbers", "credit-summary"])
+def test_ids_masked_whatever_their_case_type_or_plural(profile: str) -> None:
+    out = apply_grant(AWKWARD, ["identity"], profile)
+    assert out["identity"] == {
+        "Name": "CHAN Tai Man",
+        "HKID": "B******(1)",
+        "phone": "8*********7",
+        "account_number": "1**********2",
+        "id_numbers": ["A******(7)", "C******7"],
+        "Mobile": {"primary": "9******7"},
+        "verified": True,
+    }
+
+
+def test_de_identified_drops_ids_whatever_their_case_type_or_plural() -> None:
+    assert apply_grant(AWKWARD, ["identity"], "de-identified") == {"identity": {"verified": True}}

@@ -4,7 +4,9 @@ and the vault service against an in-memory chain (grants read from its state, me
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -182,19 +184,25 @@ def _setup(tmp_path: Path) -> tuple[Chain, VaultService, VaultService, str]:
 def test_service_moves_masked_data_under_a_grant_and_deletes_after_withdrawal(tmp_path: Path) -> None:
     chain, holder, recipient, grant_id = _setup(tmp_path)
     sent = holder.send(grant_id, "credit-file", "http://testserver")
+    payload = canonical(apply_grant(RECORD, CREDIT, "mask-id-numbers"))
+    salt = holder.vault.get("salt-" + grant_id)
+    assert len(salt) == 32 and recipient.vault.get("salt-" + grant_id) == salt
     assert sent["recipient_answer"] == {
         "accepted": True,
         "grant_id": grant_id,
         "reason": "fingerprint_verified",
-        "fingerprint": fingerprint(canonical(apply_grant(RECORD, CREDIT, "mask-id-numbers")), "sha256"),
+        "fingerprint": fingerprint(salt + payload, "sha256"),
     }
     grant = dm.get_grant(chain.state, grant_id)
     assert grant is not None and grant.status == "delivered"
+    assert (
+        grant.payload_fingerprint == fingerprint(salt + payload, "sha256") != fingerprint(payload, "sha256")
+    )
     assert json.loads(recipient.vault.get("received-" + grant_id))["identity"]["hkid"] == "A******(7)"
     assert recipient.sync() == []  # nothing revoked yet
     ok(chain, CUSTOMER, [dm_withdraw()])
     assert recipient.sync() == [{"grant_id": grant_id, "deleted": True}]
-    assert recipient.held_grants() == []
+    assert recipient.held_grants() == [] and "salt-" + grant_id not in recipient.vault.names()
     grant = dm.get_grant(chain.state, grant_id)
     assert grant is not None and grant.status == "deleted"
     assert holder.send(grant_id, "credit-file", "http://testserver") == {
@@ -298,3 +306,68 @@ def test_receive_refuses_an_envelope_not_signed_by_the_holder_without_touching_t
     signers = [{"key_type": "ed25519", "public_key": b64encode(HKBANK.public_key)}]
     assert verify_envelope_signature(sign_envelope(envelope, HKBANK), signers) is True
     assert verify_envelope_signature(sign_envelope(envelope, HKBANK), []) is False
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_vault_directory_objects_and_log_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        vault = Vault.create(tmp_path / "v", "s3cret", scrypt_n=N)
+        vault.put("credit-file", b"data")
+        vault.log("receive", grant_id="DTG-00000001", holder=HKBANK.did())
+    finally:
+        os.umask(old)
+    root = tmp_path / "v"
+    assert (_mode(root), _mode(root / "objects")) == (0o700, 0o700)
+    for name in ("vault.json", "api-token", "access-log.jsonl", "objects/credit-file.bin"):
+        assert _mode(root / name) == 0o600, name
+
+
+def test_opening_a_vault_tightens_a_loose_directory_and_log(tmp_path: Path) -> None:
+    vault = Vault.create(tmp_path / "v", "s3cret", scrypt_n=N)
+    vault.log("store", name="credit-file")
+    root = tmp_path / "v"
+    os.chmod(root, 0o755)
+    os.chmod(root / "objects", 0o755)
+    os.chmod(root / "access-log.jsonl", 0o644)
+    Vault.open(root, "s3cret")
+    assert (_mode(root), _mode(root / "objects"), _mode(root / "access-log.jsonl")) == (0o700, 0o700, 0o600)
+
+
+def test_payload_fingerprint_is_salted_and_a_retry_reuses_the_salt(tmp_path: Path) -> None:
+    """Two grants of the same low-entropy payload anchor different fingerprints, neither the plain hash;
+    a re-send of a dispatched grant (the post failed) reuses the kept salt and dispatches nothing new."""
+    chain, holder, recipient, grant_id = _setup(tmp_path)
+    key = recipient.vault.public_keys()["x25519"]
+    second = ok(chain, SZBANK, [request(asset_id="DA-00000003", recipient_key=key)]).events[0]["grant_id"]
+    holder.http = TestClient(create_vault_app(VaultService(recipient.vault, MemoryChainLink(chain, OTHER))))
+    first_try = holder.send(grant_id, "credit-file", "http://testserver")
+    assert first_try["recipient_answer"]["accepted"] is False  # wrong party answered: grant stays dispatched
+    holder.http = TestClient(create_vault_app(recipient))
+    retry = holder.send(grant_id, "credit-file", "http://testserver")
+    assert retry["payload_fingerprint"] == first_try["payload_fingerprint"]
+    assert retry["recipient_answer"]["accepted"] is True
+    other = holder.send(second, "credit-file", "http://testserver")
+    assert other["recipient_answer"]["accepted"] is True
+    plain = fingerprint(canonical(apply_grant(RECORD, CREDIT, "mask-id-numbers")), "sha256")
+    grants = [dm.get_grant(chain.state, g) for g in (grant_id, second)]
+    anchored = {g.payload_fingerprint for g in grants if g is not None}
+    assert len(anchored) == 2 and plain not in anchored
+    assert json.loads(recipient.vault.get("received-" + second)) == apply_grant(
+        RECORD, CREDIT, "mask-id-numbers"
+    )
+
+
+def test_an_unsalted_envelope_of_an_older_holder_is_stored_whole(tmp_path: Path) -> None:
+    chain, _, recipient, grant_id = _setup(tmp_path)
+    payload = canonical(apply_grant(RECORD, CREDIT, "mask-id-numbers"))
+    fp = fingerprint(payload, "sha256")
+    ok(chain, HKBANK, [MsgDispatchTransfer(holder=HKBANK.did(), grant_id=grant_id, payload_fingerprint=fp)])
+    key = recipient.vault.public_keys()["x25519"]
+    envelope = sign_envelope(seal(payload, key, {"grant_id": grant_id, "sender": HKBANK.did()}), HKBANK)
+    assert recipient.receive(envelope)["accepted"] is True
+    assert recipient.vault.get("received-" + grant_id) == payload
+    assert "salt-" + grant_id not in recipient.vault.names()

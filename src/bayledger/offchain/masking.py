@@ -6,14 +6,17 @@ profile. Profiles (``datamobility.checks.MASKING_PROFILES`` lists exactly these 
 
 * ``none`` — nothing changed beyond the category selection.
 * ``mask-id-numbers`` — identity numbers, account and phone numbers keep their first and last character,
-  every other letter or digit becomes ``*`` (``A123456(7)`` → ``A******(7)``).
+  every other letter or digit becomes ``*`` (``A123456(7)`` → ``A******(7)``). Field names match
+  whatever their case (``HKID``, ``Phone``) and in the plural (``id_numbers``, ``phones``); a number
+  stored as a JSON number is masked as its decimal text (``85291234567`` → ``"8*********7"``), and a list
+  or object under such a field has every value in it masked.
 * ``generalise-address`` — an address keeps only its district, city and region (a string address keeps
   its last two comma-separated parts).
 * ``credit-summary`` — ``mask-id-numbers`` and ``generalise-address``, and the credit history is cut to its
   summary fields (score, grade, outstanding, delinquencies, open accounts, as-of date).
-* ``de-identified`` — direct identifiers (names, numbers, contact, flat/building/street) dropped, the
-  address generalised to its district, date of birth cut to the year; what is left cannot name the person
-  without other data.
+* ``de-identified`` — direct identifiers (names, numbers, contact, flat/building/street; matched as in
+  ``mask-id-numbers``, any case, singular or plural) dropped, the address generalised to its district,
+  date of birth cut to the year; what is left cannot name the person without other data.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ ID_FIELDS = frozenset(
         "card_number",
         "phone",
         "mobile",
+        "id_no",
+        "national_id",
     }
 )
 DIRECT_IDENTIFIERS = frozenset(
@@ -55,6 +60,30 @@ def mask_identifier(value: str) -> str:
     return "".join("*" if i in positions and i not in keep else ch for i, ch in enumerate(value))
 
 
+def field_name(key: str) -> str:
+    """The name a field is matched by: lower case, a plural ``s`` dropped (``HKIDs`` → ``hkid``)."""
+    lowered = key.lower()
+    return lowered[:-1] if lowered.endswith("s") and lowered[:-1] in DIRECT_IDENTIFIERS else lowered
+
+
+def mask_value(value: Any) -> Any:
+    """Mask an identifier whatever its JSON type: strings and numbers (as text), and lists/objects of them.
+
+    ``None`` and booleans carry no identifier and are kept.
+    """
+    if isinstance(value, str):
+        return mask_identifier(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return mask_identifier(str(value))
+    if isinstance(value, list):
+        return [mask_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: mask_value(item) for key, item in value.items()}
+    return value
+
+
 def _walk(value: Any, on_field: Callable[[str, Any], tuple[bool, Any]]) -> Any:
     """Rebuild nested dicts/lists; ``on_field(key, value)`` returns (keep, new value) for each field."""
     if isinstance(value, dict):
@@ -73,8 +102,8 @@ def mask_id_numbers(record: Record) -> Record:
     """Mask every identity, account and phone number field, at any depth."""
 
     def on_field(key: str, value: Any) -> tuple[bool, Any]:
-        if key in ID_FIELDS and isinstance(value, str):
-            return True, mask_identifier(value)
+        if field_name(key) in ID_FIELDS:
+            return True, mask_value(value)
         return True, value
 
     result: Record = _walk(record, on_field)
@@ -95,7 +124,7 @@ def generalise_address(record: Record) -> Record:
     """Generalise every ``address`` field and the ``address`` category."""
 
     def on_field(key: str, value: Any) -> tuple[bool, Any]:
-        return True, generalise_address_value(value) if key == "address" else value
+        return True, generalise_address_value(value) if key.lower() == "address" else value
 
     result: Record = _walk(record, on_field)
     return result
@@ -114,9 +143,9 @@ def de_identify(record: Record) -> Record:
     """Drop direct identifiers everywhere, generalise addresses, keep only the year of a date of birth."""
 
     def on_field(key: str, value: Any) -> tuple[bool, Any]:
-        if key in DIRECT_IDENTIFIERS:
+        if field_name(key) in DIRECT_IDENTIFIERS:
             return False, None
-        if key == "date_of_birth" and isinstance(value, str):
+        if key.lower() == "date_of_birth" and isinstance(value, str):
             return True, value[:4]
         return True, value
 

@@ -8,7 +8,11 @@ Layout of a vault directory:
 * ``objects/<name>.bin`` — each object as ``nonce || AES-256-GCM(storage key, bytes, aad = name)``.
 * ``access-log.jsonl`` — the vault's own tamper-evident log: each line carries the SHA-256 of the previous
   line's hash and its own canonical JSON, so an edited or dropped line is detected by :meth:`verify_log`.
-* ``api-token`` — the bearer token the vault's control endpoints require (mode 0600).
+* ``api-token`` — the bearer token the vault's control endpoints require.
+
+The directory and ``objects/`` are mode 0700 and every file 0600 (the log names grants and DIDs), set
+explicitly whatever the umask; opening a vault tightens a directory or log created looser (before this
+rule or by hand).
 
 Nothing here talks to the chain; ``vault_service.py`` does.
 """
@@ -37,6 +41,8 @@ from bayledger.keys import Sm2SigningKey
 from bayledger.offchain.envelope import b64, sm2_public_text, unb64, x25519_public_text
 
 DEFAULT_SCRYPT_N = 2**15
+SALT_BYTES = 32
+"""Size of the random salt a payload fingerprint is computed with (``salted_fingerprint``)."""
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _LOG_DOMAIN = b"bayledger/vault-log/v1\n"
 
@@ -53,6 +59,18 @@ def canonical(record: Any) -> bytes:
 def fingerprint(data: bytes, algorithm: str) -> str:
     """Hex SHA-256 or SM3 of ``data`` (the zone's hash)."""
     return get_hash_function(algorithm)(data).hex()
+
+
+def salted_fingerprint(salt: bytes, payload: bytes, algorithm: str) -> str:
+    """Hex zone hash of ``salt || payload``: the payload fingerprint anchored on chain at dispatch.
+
+    A masked payload may have little entropy (a year of birth, a score, a district): its plain hash on a
+    public ledger could be reversed by trying every value. With 32 random bytes, known only to the holder
+    and (inside the encrypted envelope) the recipient, it cannot.
+    """
+    if len(salt) != SALT_BYTES:
+        raise VaultError(f"a fingerprint salt is {SALT_BYTES} bytes")
+    return fingerprint(salt + payload, algorithm)
 
 
 def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
@@ -79,6 +97,7 @@ class Vault:
             raise VaultError("a vault needs a non-empty passphrase")
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "objects").mkdir(exist_ok=True)
+        _restrict_modes(directory)
         vault = cls(directory, secrets.token_bytes(32), X25519PrivateKey.generate(), Sm2SigningKey.generate())
         x_raw = vault.x25519.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -124,6 +143,7 @@ class Vault:
             raise VaultError("wrong vault passphrase (or vault.json was altered)") from None
         except (KeyError, ValueError) as exc:
             raise VaultError(f"damaged vault.json: {exc}") from None
+        _restrict_modes(directory)
         return cls(
             directory,
             unb64(secret["storage_key"]),
@@ -203,7 +223,9 @@ class Vault:
             "prev_hash": prev,
         }
         entry["entry_hash"] = _entry_hash(entry)
-        with (self.directory / "access-log.jsonl").open("a", encoding="utf-8") as handle:
+        fd = os.open(self.directory / "access-log.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
         return entry
 
@@ -231,10 +253,20 @@ def _entry_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(_LOG_DOMAIN + canonical(body)).hexdigest()
 
 
+def _restrict_modes(directory: Path) -> None:
+    """The vault directory and ``objects/`` 0700, the log 0600 (explicitly: ``mkdir`` obeys the umask)."""
+    os.chmod(directory, 0o700)
+    os.chmod(directory / "objects", 0o700)
+    log = directory / "access-log.jsonl"
+    if log.exists():
+        os.chmod(log, 0o600)
+
+
 def _write_private(path: Path, data: bytes) -> None:
     """Write a file readable by the owner only (atomically: a temp file renamed over)."""
     temp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a temp file left over from a crash keeps its old mode otherwise
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(temp, path)

@@ -10,6 +10,7 @@ says so, and nothing is kept that the chain does not vouch for.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Protocol
 
 import httpx
@@ -30,11 +31,13 @@ from bayledger.offchain.envelope import (
     verify_envelope_signature,
 )
 from bayledger.offchain.masking import apply_grant
-from bayledger.offchain.vault import Vault, VaultError, canonical, fingerprint
+from bayledger.offchain.vault import SALT_BYTES, Vault, VaultError, canonical, fingerprint, salted_fingerprint
 from bayledger.sdk.wallet import Wallet
 
 RECEIVED_PREFIX = "received-"
 DELETED_PREFIX = "deleted-"
+SALT_PREFIX = "salt-"
+"""Vault object ``salt-<grant_id>``: the fingerprint salt of a payload sent or received."""
 
 
 class ChainLink(Protocol):
@@ -111,8 +114,9 @@ class VaultService:
     def send(self, grant_id: str, asset_name: str, recipient_vault: str) -> dict[str, Any]:
         """Send an asset under a grant: only if the chain shows an active grant to us for this asset.
 
-        Masks the record as the grant says, anchors the payload fingerprint on chain (dispatch), seals the
-        payload to the recipient key the grant names, and posts it to the recipient's vault. A grant already
+        Masks the record as the grant says, draws a 32-byte salt (kept in the vault as ``salt-<grant>``),
+        anchors the payload fingerprint hash(salt || payload) on chain (dispatch), seals salt || payload to
+        the recipient key the grant names, and posts it to the recipient's vault. A grant already
         dispatched with this very payload (the post failed, say) is sent again without a second dispatch.
         """
         grant = self.chain.grant(grant_id)
@@ -130,11 +134,18 @@ class VaultService:
             return self._refuse_send(grant_id, "asset_fingerprint_mismatch")
         record = self.vault.get_record(asset_name)
         payload = canonical(apply_grant(record, grant["categories"], grant["masking_profile"]))
-        payload_fp = fingerprint(payload, grant["hash_algorithm"])
         if grant["status"] == "dispatched":  # a retry after a failed post: same payload, no second dispatch
+            try:
+                salt = self.vault.get(SALT_PREFIX + grant_id)
+            except VaultError:
+                return self._refuse_send(grant_id, "dispatched_with_another_fingerprint")
+            payload_fp = salted_fingerprint(salt, payload, grant["hash_algorithm"])
             if grant["payload_fingerprint"] != payload_fp:
                 return self._refuse_send(grant_id, "dispatched_with_another_fingerprint")
         else:
+            salt = secrets.token_bytes(SALT_BYTES)
+            self.vault.put(SALT_PREFIX + grant_id, salt)  # kept before the dispatch, for a retry
+            payload_fp = salted_fingerprint(salt, payload, grant["hash_algorithm"])
             msg = MsgDispatchTransfer(
                 holder=self.chain.did, grant_id=grant_id, payload_fingerprint=payload_fp
             )
@@ -145,8 +156,9 @@ class VaultService:
             "recipient": grant["recipient"],
             "payload_fingerprint": payload_fp,
             "hash_algorithm": grant["hash_algorithm"],
+            "salt_bytes": SALT_BYTES,  # the plaintext is salt || payload
         }
-        envelope = seal(payload, grant["recipient_key"], header)
+        envelope = seal(salt + payload, grant["recipient_key"], header)
         envelope["signature"] = self.chain.sign(envelope_sign_bytes(envelope))
         self.vault.log("dispatch", grant_id=grant_id, recipient=grant["recipient"], fingerprint=payload_fp)
         try:
@@ -209,10 +221,15 @@ class VaultService:
             payload = open_envelope(envelope, x25519_key=self.vault.x25519, sm2_key=self.vault.sm2)
         except EnvelopeError:
             return self._refuse(grant_id, "decryption_failed", ciphertext_fp, on_chain=True)
-        received_fp = fingerprint(payload, grant["hash_algorithm"])
+        received_fp = fingerprint(payload, grant["hash_algorithm"])  # = hash(salt || canonical payload)
         if received_fp != grant["payload_fingerprint"]:
             return self._refuse(grant_id, "fingerprint_mismatch", received_fp, on_chain=True)
-        self.vault.put(RECEIVED_PREFIX + grant_id, payload)
+        # the authenticated header says whether the plaintext starts with the salt (an unsalted envelope
+        # of an older holder is stored whole rather than cut)
+        salt_bytes = SALT_BYTES if envelope["header"].get("salt_bytes") == SALT_BYTES else 0
+        if salt_bytes:
+            self.vault.put(SALT_PREFIX + grant_id, payload[:salt_bytes])
+        self.vault.put(RECEIVED_PREFIX + grant_id, payload[salt_bytes:])
         self.chain.submit(
             MsgAcknowledgeDelivery(
                 recipient=self.chain.did,
@@ -250,6 +267,7 @@ class VaultService:
                 if grant is not None and grant["status"] == "deleted":
                     self.vault.delete(DELETED_PREFIX + grant_id)
                 continue
+            self.vault.delete(SALT_PREFIX + grant_id)
             if self.vault.delete(RECEIVED_PREFIX + grant_id):
                 self.vault.put(DELETED_PREFIX + grant_id, b"")
                 self.vault.log("deleted", grant_id=grant_id, reason="grant revoked on chain")

@@ -1,5 +1,9 @@
 """The transfer decision: a pure function of state, block time and the request, with every reason code.
 
+The flow must cross the boundary in the filed direction: the asset's storage side (``HK`` or Guangdong,
+``CN-GD``) is the filing's processor side, and the recipient (its credentials, and the consent's recipient
+jurisdiction) is on the other side, the filing's recipient side.
+
 The chain looks up the consent and the filing itself (the requester cannot pick a convenient one): the
 data subject's consents naming the asset's controller and this recipient, and the active filings between
 the controller and this recipient. The first candidate that satisfies every rule is the basis of the
@@ -12,7 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bayledger.core.modules.datamobility.checks import GBA_JURISDICTIONS, GBA_ROUTE_CLASSIFICATIONS
+from bayledger.core.modules.datamobility.checks import (
+    GBA_JURISDICTIONS,
+    GBA_MAINLAND_CITIES,
+    GBA_ROUTE_CLASSIFICATIONS,
+    HONG_KONG,
+)
 from bayledger.core.modules.datamobility.records import ALLOW, DENY, GIVEN, Consent, DataAsset, Filing
 from bayledger.core.modules.datamobility.state import list_pair_filings, list_subject_consents
 from bayledger.core.modules.datamobility.workdays import compute_block_date
@@ -26,12 +35,15 @@ from bayledger.core.types import Did, TimestampMs
 
 DATA_RECIPIENT_CREDENTIAL = "DataRecipientCredential"
 R = TypeVar("R", Consent, Filing)
+SIDE_HK = "HK"
+SIDE_MAINLAND = "mainland"
 
 IMPORTANT_DATA_EXCLUDED = "important_data_excluded"
 ASSET_OUTSIDE_GBA = "asset_outside_gba"
 CATEGORIES_NOT_IN_ASSET = "categories_not_in_asset"
 RECIPIENT_NOT_CREDENTIALED = "recipient_not_credentialed"
 RECIPIENT_OUTSIDE_GBA = "recipient_outside_gba"
+NOT_CROSS_BOUNDARY = "not_cross_boundary"
 NO_CONSENT = "no_consent"
 CONSENT_WITHDRAWN = "consent_withdrawn"
 CONSENT_EXPIRED = "consent_expired"
@@ -42,6 +54,8 @@ NO_CROSS_BOUNDARY_CONSENT = "no_separate_cross_boundary_consent"
 NO_SENSITIVE_CONSENT = "no_separate_sensitive_consent"
 NO_FILING = "no_filing"
 FILING_NOT_EFFECTIVE = "filing_not_effective"
+FILING_DIRECTION_MISMATCH = "filing_direction_mismatch"
+RECIPIENT_CITY_MISMATCH = "recipient_city_mismatch"
 PURPOSE_NOT_FILED = "purpose_not_filed"
 CATEGORIES_NOT_FILED = "categories_not_filed"
 FILING_VOLUME_EXCEEDED = "filing_volume_exceeded"
@@ -52,6 +66,7 @@ REASON_CODES = (
     CATEGORIES_NOT_IN_ASSET,
     RECIPIENT_NOT_CREDENTIALED,
     RECIPIENT_OUTSIDE_GBA,
+    NOT_CROSS_BOUNDARY,
     NO_CONSENT,
     CONSENT_WITHDRAWN,
     CONSENT_EXPIRED,
@@ -62,6 +77,8 @@ REASON_CODES = (
     NO_SENSITIVE_CONSENT,
     NO_FILING,
     FILING_NOT_EFFECTIVE,
+    FILING_DIRECTION_MISMATCH,
+    RECIPIENT_CITY_MISMATCH,
     PURPOSE_NOT_FILED,
     CATEGORIES_NOT_FILED,
     FILING_VOLUME_EXCEEDED,
@@ -77,6 +94,22 @@ class Decision:
     reasons: tuple[str, ...]
     consent: Consent | None
     filing: Filing | None
+
+
+def side_of_jurisdiction(jurisdiction: str) -> str | None:
+    """``HK``, ``mainland`` (Guangdong, ``CN-GD``), or None for a place outside the GBA route."""
+    if is_jurisdiction_covered(["HK"], jurisdiction):
+        return SIDE_HK
+    if is_jurisdiction_covered(["CN-GD"], jurisdiction):
+        return SIDE_MAINLAND
+    return None
+
+
+def side_of_city(city: str) -> str | None:
+    """``HK`` for Hong Kong, ``mainland`` for the nine GBA cities, None otherwise."""
+    if city == HONG_KONG:
+        return SIDE_HK
+    return SIDE_MAINLAND if city in GBA_MAINLAND_CITIES else None
 
 
 def consent_status_at(consent: Consent, time_ms: TimestampMs) -> str:
@@ -100,6 +133,9 @@ def check_consent(
         reasons.append(CONSENT_NOT_YET_VALID)
     if not is_jurisdiction_covered(list(GBA_JURISDICTIONS), consent.recipient_jurisdiction):
         reasons.append(RECIPIENT_OUTSIDE_GBA)
+    recipient_side = side_of_jurisdiction(consent.recipient_jurisdiction)
+    if recipient_side is not None and recipient_side == side_of_jurisdiction(asset.storage_location):
+        reasons.append(NOT_CROSS_BOUNDARY)
     if purpose not in consent.purposes:
         reasons.append(PURPOSE_NOT_CONSENTED)
     if not set(categories) <= set(consent.categories):
@@ -111,11 +147,28 @@ def check_consent(
     return reasons
 
 
-def check_filing(filing: Filing, purpose: str, categories: list[str], time_ms: TimestampMs) -> list[str]:
-    """The reasons this filing does not cover the request (empty when it does)."""
+def check_filing(
+    filing: Filing,
+    purpose: str,
+    categories: list[str],
+    time_ms: TimestampMs,
+    asset_side: str | None = None,
+    recipient_sides: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The reasons this filing does not cover the request (empty when it does).
+
+    ``asset_side`` is the side (``HK`` / ``mainland``) the asset is stored on: the filing's processor city
+    must be on it (else its direction is not the flow's). ``recipient_sides`` are the sides of the
+    recipient's valid DataRecipientCredentials: the filing's recipient city must be on one of them. An
+    unknown side (None / empty) is not checked here: it is already denied for other reasons.
+    """
     reasons = []
     if compute_block_date(time_ms).isoformat() < filing.effective_date:
         reasons.append(FILING_NOT_EFFECTIVE)
+    if asset_side is not None and side_of_city(filing.processor_city) != asset_side:
+        reasons.append(FILING_DIRECTION_MISMATCH)
+    if recipient_sides and side_of_city(filing.recipient_city) not in recipient_sides:
+        reasons.append(RECIPIENT_CITY_MISMATCH)
     if purpose not in filing.purposes:
         reasons.append(PURPOSE_NOT_FILED)
     if not set(categories) <= set(filing.categories):
@@ -123,6 +176,16 @@ def check_filing(filing: Filing, purpose: str, categories: list[str], time_ms: T
     if filing.grants >= filing.volume:
         reasons.append(FILING_VOLUME_EXCEEDED)
     return reasons
+
+
+def compute_recipient_sides(store: StateReader, recipient: Did, time_ms: TimestampMs) -> frozenset[str]:
+    """The sides (``HK`` / ``mainland``) of the recipient's valid DataRecipientCredentials in the GBA."""
+    sides = {
+        side_of_jurisdiction(credential.jurisdiction)
+        for credential in list_subject_credentials(store, recipient, DATA_RECIPIENT_CREDENTIAL)
+        if is_credential_valid(store, credential, time_ms)
+    }
+    return frozenset(side for side in sides if side is not None)
 
 
 def check_recipient_credential(store: StateReader, recipient: Did, time_ms: TimestampMs) -> list[str]:
@@ -165,6 +228,10 @@ def compute_transfer_decision(
     if not set(categories) <= set(asset.categories):
         reasons.append(CATEGORIES_NOT_IN_ASSET)
     reasons += check_recipient_credential(store, recipient, time_ms)
+    asset_side = side_of_jurisdiction(asset.storage_location)
+    recipient_sides = compute_recipient_sides(store, recipient, time_ms)
+    if asset_side is not None and recipient_sides == {asset_side}:
+        reasons.append(NOT_CROSS_BOUNDARY)
     consents = [
         (c, check_consent(c, asset, purpose, categories, time_ms))
         for c in list_subject_consents(store, asset.subject)
@@ -172,7 +239,7 @@ def compute_transfer_decision(
     ]
     consent, consent_reasons = _best(consents, NO_CONSENT)
     filings = [
-        (f, check_filing(f, purpose, categories, time_ms))
+        (f, check_filing(f, purpose, categories, time_ms, asset_side, recipient_sides))
         for f in list_pair_filings(store, asset.owner, recipient)
         if not f.superseded_by
     ]

@@ -112,3 +112,24 @@ class DeliveryStateError(DataMobilityError):
     """The delivery step is out of order (no dispatch yet, already acknowledged, nothing to delete)."""
 
     code = 13
+
+
+class GrantBasisLapsedError(DataMobilityError):
+    """At dispatch, the grant's basis no longer holds: the recipient has no valid DataRecipientCredential
+    any more, or the filing is superseded (or gone) or not yet effective."""
+
+    code = 14
+
+    def __init__(self, grant_id: str, why: str) -> None:
+        super().__init__(f"grant {grant_id} cannot be dispatched: {why}")
+
+
+class WrongKeyTypeError(DataMobilityError):
+    """A national-crypto (SM3) zone moves data only with the SM2/SM4 suite: the recipient key must be SM2."""
+
+    code = 15
+
+    def __init__(self, key_type: str) -> None:
+        super().__init__(
+            f"this zone uses national cryptography (SM3): the recipient key must be sm2:<…>, not {key_type}"
+        )

@@ -12,14 +12,22 @@ from msgspec.structs import replace
 
 from bayledger.core.context import Context
 from bayledger.core.modules.datamobility.audit import record_access
-from bayledger.core.modules.datamobility.decision import compute_transfer_decision, consent_status_at
+from bayledger.core.modules.datamobility.decision import (
+    FILING_NOT_EFFECTIVE,
+    check_filing,
+    check_recipient_credential,
+    compute_transfer_decision,
+    consent_status_at,
+)
 from bayledger.core.modules.datamobility.errors import (
     AssetNotFoundError,
     DeliveryStateError,
+    GrantBasisLapsedError,
     GrantNotActiveError,
     GrantNotFoundError,
     InvalidDataMessageError,
     NotAuthorisedPartyError,
+    WrongKeyTypeError,
 )
 from bayledger.core.modules.datamobility.events import (
     EventAcknowledgeDelivery,
@@ -55,6 +63,7 @@ from bayledger.core.modules.datamobility.records import (
 from bayledger.core.modules.datamobility.state import (
     get_asset,
     get_consent,
+    get_filing,
     get_grant,
     list_consent_grants,
     list_due_consent_ids,
@@ -142,12 +151,19 @@ def compute_grant(
 
 
 def process_request_transfer(ctx: Context, msg: MsgRequestTransfer) -> None:
-    """Decide the request from state and block time; record it (and the grant when allowed)."""
+    """Decide the request from state and block time; record it (and the grant when allowed).
+
+    In a national-crypto zone (SM3) the recipient key must be SM2 (the ``sm2-sm4gcm`` suite), else
+    WrongKeyTypeError; a SHA-256 zone accepts X25519 and SM2 keys.
+    """
     asset = get_asset(ctx.store, msg.asset_id)
     if asset is None:
         raise AssetNotFoundError(msg.asset_id)
     if asset.owner == msg.recipient:
         raise InvalidDataMessageError(f"{msg.recipient} already holds {msg.asset_id}")
+    key_type = msg.recipient_key.partition(":")[0]
+    if ctx.chain.hash_algorithm == "sm3" and key_type != "sm2":
+        raise WrongKeyTypeError(key_type)
     decision = compute_transfer_decision(
         ctx.store, ctx.time, asset, msg.recipient, msg.purpose, list(msg.categories)
     )
@@ -208,8 +224,23 @@ def _require_grant(ctx: Context, grant_id: str) -> Grant:
     return grant
 
 
+def check_grant_basis(ctx: Context, grant: Grant) -> None:
+    """Raise GrantBasisLapsedError unless the recipient's credential and the filing still hold now."""
+    if check_recipient_credential(ctx.store, grant.recipient, ctx.time):
+        raise GrantBasisLapsedError(
+            grant.grant_id, f"{grant.recipient} no longer holds a valid DataRecipientCredential in the GBA"
+        )
+    filing = get_filing(ctx.store, grant.filing_id)
+    if filing is None or filing.superseded_by:
+        superseded = "" if filing is None else f" by {filing.superseded_by}"
+        raise GrantBasisLapsedError(grant.grant_id, f"filing {grant.filing_id} is superseded{superseded}")
+    if FILING_NOT_EFFECTIVE in check_filing(filing, grant.purpose, grant.categories, ctx.time):
+        raise GrantBasisLapsedError(grant.grant_id, f"filing {grant.filing_id} is not effective")
+
+
 def process_dispatch_transfer(ctx: Context, msg: MsgDispatchTransfer) -> None:
-    """Anchor the masked payload's fingerprint: only the holder, only while the grant and consent live."""
+    """Anchor the masked payload's fingerprint: only the holder, only while the grant, the consent, the
+    recipient's credential and the filing all still hold (else a typed error: nothing is dispatched)."""
     grant = _require_grant(ctx, msg.grant_id)
     if grant.holder != msg.holder:
         raise NotAuthorisedPartyError(f"dispatching {grant.grant_id}", grant.holder, msg.holder)
@@ -218,6 +249,7 @@ def process_dispatch_transfer(ctx: Context, msg: MsgDispatchTransfer) -> None:
         raise GrantNotActiveError(grant.grant_id, "without a consent in force")
     if grant.status not in (GRANT_ACTIVE, GRANT_REFUSED):
         raise GrantNotActiveError(grant.grant_id, grant.status)
+    check_grant_basis(ctx, grant)
     set_grant(
         ctx.store,
         replace(
