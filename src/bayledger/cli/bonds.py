@@ -15,6 +15,7 @@ from rich.table import Table
 
 from bayledger.cli.common import EXIT_LOCAL, EXIT_USAGE, client, console, emit, fail, handled, settings
 from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
+from bayledger.cli.money import money_text, parse_major
 from bayledger.sdk import bonds as bb
 from bayledger.sdk import cash as cb
 
@@ -27,23 +28,11 @@ OFFSET = typer.Option(0, min=0, help="Skip this many items.")
 PAGE = typer.Option(50, "--limit", min=1, max=500, help="Items per page.")
 
 
-def _decimals(bond_id: str) -> tuple[int, str]:
-    """The decimals and currency of a bond (read from the node)."""
+def _face(text: str, bond_id: str) -> int:
+    """``text`` in major units of the bond's currency (read from the node) as minor units."""
     with handled():
         currency = str(client().get_bond(bond_id)["terms"]["specifiedCurrency"])
-    return cb.decimals_of(currency), currency
-
-
-def _minor(text: str, decimals: int) -> int:
-    try:
-        return cb.parse_amount(text, decimals)
-    except ValueError as exc:
-        fail(str(exc), EXIT_USAGE)
-    raise AssertionError("unreachable")
-
-
-def _money(amount: int, decimals: int, currency: str) -> str:
-    return f"{currency} {cb.format_amount(amount, decimals)}"
+    return parse_major(text, currency)
 
 
 # --- queries -----------------------------------------------------------------------------------------
@@ -67,7 +56,7 @@ def list_bonds(
             dec = cb.decimals_of(b["currency"])
             table.add_row(
                 b["bond_id"], b["name_en"], b["status"], "yes" if b["green"] else "no",
-                _money(b["outstanding"], dec, b["currency"]), b["maturity_date"],
+                money_text(b["outstanding"], dec, b["currency"]), b["maturity_date"],
             )  # fmt: skip
         console.print(table)
         console.print(f"{len(d['items'])} of {d['total']}")
@@ -87,14 +76,15 @@ def show(bond_id: str, json_output: bool = JSON) -> None:
         dec = cb.decimals_of(cur)
         console.print(f"[bold]{b['bond_id']}[/] {terms['nameEn']} {terms.get('nameZh', '')}")
         console.print(
-            f"status {b['status']}; face {_money(terms['aggregateNominalAmount'], dec, cur)}, outstanding "
-            f"{_money(b['outstanding'], dec, cur)}, proceeds {_money(b['proceeds'], dec, cur)}"
+            f"status {b['status']}; face {money_text(terms['aggregateNominalAmount'], dec, cur)}, "
+            f"outstanding {money_text(b['outstanding'], dec, cur)}, "
+            f"proceeds {money_text(b['proceeds'], dec, cur)}"
         )
         records = {c["index"]: c for c in b["coupon_records"]}
         table = Table("#", "accrual", "record", "payment", "status", "paid")
         for p in b["schedule"]:
             record = records.get(p["index"], {})
-            paid = _money(record["paid"], dec, cur) if record.get("status") == "paid" else ""
+            paid = money_text(record["paid"], dec, cur) if record.get("status") == "paid" else ""
             table.add_row(
                 str(p["index"]), f"{p['accrual_start']} → {p['accrual_end']}", p["record_date"],
                 p["payment_date"], record.get("status", "due"), paid,
@@ -125,10 +115,10 @@ def statement(did: str, json_output: bool = JSON) -> None:
         for b in d["bonds"]:
             dec = cb.decimals_of(b["currency"])
             table.add_row(
-                b["bond_id"], _money(b["holding"]["amount"], dec, b["currency"]),
-                _money(b["holding"].get("pledged", 0), dec, b["currency"]),
-                _money(b["coupons_received"], dec, b["currency"]),
-                _money(b["withheld"]["coupons"] + b["withheld"]["redemption"], dec, b["currency"]),
+                b["bond_id"], money_text(b["holding"]["amount"], dec, b["currency"]),
+                money_text(b["holding"].get("pledged", 0), dec, b["currency"]),
+                money_text(b["coupons_received"], dec, b["currency"]),
+                money_text(b["withheld"]["coupons"] + b["withheld"]["redemption"], dec, b["currency"]),
             )  # fmt: skip
         console.print(table)
 
@@ -215,8 +205,7 @@ def order(
     json_output: bool = JSON,
 ) -> None:
     """Place (or replace; 0 withdraws) your order for AMOUNT face."""
-    decimals, _ = _decimals(bond_id)
-    msg = bb.place_order(signer_did(from_, account), bond_id, _minor(amount, decimals))
+    msg = bb.place_order(signer_did(from_, account), bond_id, _face(amount, bond_id))
     send_msg(from_, account, msg, wait, json_output)
 
 
@@ -232,13 +221,12 @@ def allocate(
     json_output: bool = JSON,
 ) -> None:
     """Allot the bond: pro rata to the book, or the discretionary --line allotments."""
-    decimals, _ = _decimals(bond_id)
     lines = {}
     for item in line or []:
         did, sep, amount = item.partition("=")
         if not sep:
             fail(f"--line {item!r} is not DID=AMOUNT", EXIT_USAGE)
-        lines[did] = _minor(amount, decimals)
+        lines[did] = _face(amount, bond_id)
     method = "discretionary" if lines else "pro-rata"
     send_msg(from_, account, bb.allocate_bond(signer_did(from_, account), bond_id, method, lines), wait,
           json_output)  # fmt: skip
@@ -297,8 +285,7 @@ def transfer(
     json_output: bool = JSON,
 ) -> None:
     """Transfer AMOUNT face free of payment to another eligible holder."""
-    decimals, _ = _decimals(bond_id)
-    msg = bb.transfer_bond(signer_did(from_, account), bond_id, recipient, _minor(amount, decimals))
+    msg = bb.transfer_bond(signer_did(from_, account), bond_id, recipient, _face(amount, bond_id))
     send_msg(from_, account, msg, wait, json_output)
 
 
@@ -313,8 +300,7 @@ def pledge(
     json_output: bool = JSON,
 ) -> None:
     """Pledge AMOUNT face to PLEDGEE (repo collateral)."""
-    decimals, _ = _decimals(bond_id)
-    msg = bb.pledge_bond(signer_did(from_, account), bond_id, pledgee, _minor(amount, decimals))
+    msg = bb.pledge_bond(signer_did(from_, account), bond_id, pledgee, _face(amount, bond_id))
     send_msg(from_, account, msg, wait, json_output)
 
 
@@ -329,6 +315,5 @@ def release(
     json_output: bool = JSON,
 ) -> None:
     """Release AMOUNT face that HOLDER pledged to you."""
-    decimals, _ = _decimals(bond_id)
-    msg = bb.release_pledge(signer_did(from_, account), bond_id, holder, _minor(amount, decimals))
+    msg = bb.release_pledge(signer_did(from_, account), bond_id, holder, _face(amount, bond_id))
     send_msg(from_, account, msg, wait, json_output)

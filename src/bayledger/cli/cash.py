@@ -10,6 +10,7 @@ from rich.table import Table
 
 from bayledger.cli.common import EXIT_USAGE, client, console, emit, fail, handled, settings
 from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
+from bayledger.cli.money import money_text, parse_major
 from bayledger.sdk import cash as cb
 
 app = typer.Typer(
@@ -31,16 +32,7 @@ def _decimals_of_currency(currency: str) -> int:
 
 def _minor(text: str, token_id: str) -> int:
     """``text`` in major units of the token's currency (its id starts with the currency code)."""
-    decimals = _decimals_of_currency(token_id[:3])
-    try:
-        return cb.parse_amount(text, decimals)
-    except ValueError as exc:
-        fail(str(exc), EXIT_USAGE)
-    raise AssertionError("unreachable")
-
-
-def _money(amount: int, decimals: int, currency: str) -> str:
-    return f"{currency} {cb.format_amount(amount, decimals)}"
+    return parse_major(text, token_id[:3])
 
 
 # --- queries -----------------------------------------------------------------------------------------------
@@ -66,9 +58,9 @@ def tokens(
             table.add_row(
                 t["token_id"],
                 t["issuer"],
-                _money(t["supply"], dec, cur),
-                _money(t["holder_limit"], dec, cur) if t["holder_limit"] else "none",
-                _money(t["daily_limit"], dec, cur) if t["daily_limit"] else "none",
+                money_text(t["supply"], dec, cur),
+                money_text(t["holder_limit"], dec, cur) if t["holder_limit"] else "none",
+                money_text(t["daily_limit"], dec, cur) if t["daily_limit"] else "none",
             )
         console.print(table)
         console.print(f"{len(d['items'])} of {d['total']}")
@@ -88,9 +80,11 @@ def token(token_id: str, json_output: bool = JSON) -> None:
         dec, cur = t["decimals"], t["currency"]
         for key in ("token_id", "issuer", "currency", "decimals", "name_en", "name_zh", "created_height"):
             table.add_row(key, str(t[key]))
-        table.add_row("supply", _money(t["supply"], dec, cur))
-        table.add_row("holder limit", _money(t["holder_limit"], dec, cur) if t["holder_limit"] else "none")
-        table.add_row("daily limit", _money(t["daily_limit"], dec, cur) if t["daily_limit"] else "none")
+        table.add_row("supply", money_text(t["supply"], dec, cur))
+        table.add_row(
+            "holder limit", money_text(t["holder_limit"], dec, cur) if t["holder_limit"] else "none"
+        )
+        table.add_row("daily limit", money_text(t["daily_limit"], dec, cur) if t["daily_limit"] else "none")
         console.print(table)
 
     emit(data, render)
@@ -112,13 +106,15 @@ def balance(
     def render(_: dict[str, Any]) -> None:
         table = Table("token", "balance", "frozen")
         for b in items:
-            table.add_row(b["token_id"], _money(b["amount"], b["decimals"], b["currency"]), str(b["frozen"]))
+            table.add_row(
+                b["token_id"], money_text(b["amount"], b["decimals"], b["currency"]), str(b["frozen"])
+            )
         console.print(table)
         if token_id:
             daily = data["daily"]
             if daily["limit"]:
-                left = _money(daily["remaining"], data["decimals"], data["currency"])
-                spent = _money(daily["spent"], data["decimals"], data["currency"])
+                left = money_text(daily["remaining"], data["decimals"], data["currency"])
+                spent = money_text(daily["spent"], data["decimals"], data["currency"])
                 console.print(
                     f"sent today (UTC+8 day {daily['day']}): {spent}; {left} left of the daily limit"
                 )

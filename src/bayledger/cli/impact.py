@@ -16,6 +16,7 @@ from rich.table import Table
 
 from bayledger.cli.common import EXIT_LOCAL, EXIT_USAGE, client, console, emit, fail, handled, settings
 from bayledger.cli.identity import ACCOUNT, FROM, JSON, WAIT, send_msg, signer_did
+from bayledger.cli.money import parse_major
 from bayledger.core.light import LightClientError
 from bayledger.core.modules.impact.indicators import GBP_CATEGORIES, INDICATORS, TAXONOMIES
 from bayledger.reports import fetch
@@ -49,14 +50,6 @@ def _taxonomy(specs: list[str]) -> list[dict[str, str]]:
             )
         codes.append(ib.taxonomy_code(*parts))
     return codes
-
-
-def _minor(text: str, currency: str) -> int:
-    try:
-        return cb.parse_amount(text, cb.decimals_of(currency))
-    except (KeyError, ValueError) as exc:
-        fail(f"amount {text!r} in {currency}: {exc}", EXIT_USAGE)
-    raise AssertionError("unreachable")
 
 
 def _indicators(specs: list[str]) -> dict[str, int]:
@@ -260,7 +253,7 @@ def register_project(
     msg = ib.register_project(
         signer_did(from_, account), project_id=project_id, name_en=name_en, name_zh=name_zh,
         category=category, jurisdiction=jurisdiction, location=location, currency=currency,
-        total_financing=_minor(total_financing, currency), document_hash=document_hash,
+        total_financing=parse_major(total_financing, currency), document_hash=document_hash,
         taxonomy=_taxonomy(taxonomy), carbon_project_ref=carbon_project_ref,
     )  # fmt: skip
     send_msg(from_, account, msg, wait, json_output)
@@ -283,7 +276,7 @@ def allocate(
     with handled():
         currency = client().get_bond_allocations(bond_id)["currency"]
     msg = ib.allocate_proceeds(
-        signer_did(from_, account), bond_id, project_id, _minor(amount, currency), date,
+        signer_did(from_, account), bond_id, project_id, parse_major(amount, currency), date,
         refinancing=refinancing, taxonomy=_taxonomy(taxonomy),
     )  # fmt: skip
     send_msg(from_, account, msg, wait, json_output)
